@@ -1,0 +1,5 @@
+"""Allow ``python -m termforum``."""
+
+from termforum.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,152 @@
+"""The data contract shared by every layer (see ``docs/design.md``: *Contract: models*).
+
+All models are frozen dataclasses. Ids are strings for every backend, times are timezone-aware
+``datetime`` objects, and every text field that came from a server is *untrusted*: it is plain
+text (HTML entities decoded) but it may still hold control characters or markup-looking
+brackets. Only ``termforum.render`` and ``termforum.sanitize`` make it safe for the screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+__all__ = [
+    "Group",
+    "Notification",
+    "Post",
+    "SearchHit",
+    "Site",
+    "Thread",
+    "Topic",
+    "TopicPage",
+    "User",
+    "TOPIC_VIEWS",
+    "TOP_PERIODS",
+]
+
+TOPIC_VIEWS: tuple[str, ...] = ("latest", "new", "unread", "top", "hot")
+"""The topic-list views every backend is asked for, in the order ``v`` cycles them."""
+
+TOP_PERIODS: tuple[str, ...] = ("daily", "weekly", "monthly", "quarterly", "yearly", "all")
+"""Periods accepted by the ``top`` view."""
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What a forum says about itself."""
+
+    title: str
+    description: str
+    url: str
+    login_required: bool = False
+    version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A discussion group: a Discourse category or a Lemmy community."""
+
+    id: str
+    name: str
+    slug: str
+    description: str = ""
+    parent_id: str | None = None
+    topic_count: int | None = None
+    color: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A topic (thread) as it appears in a list."""
+
+    id: str
+    group_id: str | None
+    title: str
+    author: str | None
+    posts_count: int
+    created_at: datetime | None
+    last_posted_at: datetime | None
+    tags: tuple[str, ...] = ()
+    pinned: bool = False
+    closed: bool = False
+    excerpt: str = ""
+    unread_posts: int = 0
+    views: int = 0
+    like_count: int = 0
+    last_poster: str | None = None
+    """Username of the last poster, when the list says so (not part of the contract's minimum)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TopicPage:
+    """One page of a topic list; ``next_page`` is ``None`` on the last page."""
+
+    topics: tuple[Topic, ...]
+    next_page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One post of a topic. ``html`` is the server's rendering and is untrusted."""
+
+    id: str
+    topic_id: str
+    number: int
+    author: str
+    created_at: datetime | None
+    html: str
+    raw: str | None = None
+    reply_to: int | None = None
+    like_count: int = 0
+    liked: bool = False
+    can_edit: bool = False
+    kind: str = "regular"
+    name: str | None = None
+    """The author's display name, when the server sends one."""
+    reply_to_user: str | None = None
+    """Username of the author of ``reply_to``, when the server sends it."""
+    version: int = 1
+    """Edit revision; the renderer caches by (id, version)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """A topic with the ids of all its posts in order and the posts loaded so far."""
+
+    topic: Topic
+    post_ids: tuple[str, ...]
+    posts: tuple[Post, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result: the topic, the matching post number and a plain-text blurb."""
+
+    topic: Topic
+    post_number: int | None
+    blurb: str
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """A notification for the logged-in user."""
+
+    id: str
+    kind: str
+    read: bool
+    created_at: datetime | None
+    topic_id: str | None
+    post_number: int | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A forum member."""
+
+    username: str
+    name: str | None = None
+    trust_level: int | None = None
+    post_count: int | None = None
+    likes_received: int | None = None
