@@ -1,0 +1,94 @@
+"""A Discourse-compatible demo forum: ASGI app + SQLite + original seed content.
+
+``termforum --demo`` runs it in-process on 127.0.0.1 and points a Discourse backend at
+it; ``termforum demo-server`` runs it alone. It answers the read-only Discourse JSON API
+subset the client uses, with the response shapes of a real Discourse (checked against
+Discourse's OpenAPI description by the tests). It is a test double and a showroom.
+
+Use from Python::
+
+    from termforum.demo import DemoServer, create_app
+
+    app = create_app(tmp_path)                 # ASGI app; seeds tmp_path on first use
+    transport = httpx.ASGITransport(app=app)   # in-process, no sockets
+
+    with DemoServer() as server:               # real loopback HTTP, free port
+        httpx.get(server.url + "/latest.json")
+
+Endpoints (``.json`` suffix or ``Accept: application/json``):
+``/site``, ``/site/basic-info``, ``/about``, ``/categories`` (``include_subcategories``),
+``/c/{id}/show``, ``/latest``, ``/top`` (``period``), ``/hot``, ``/new`` and ``/unread``
+(403 ``not_logged_in`` for anonymous requests), ``/c/[parent/]{slug}/{id}[/none][/l/{view}]``,
+``/tags``, ``/tag/{name}``, ``/t/{id}``, ``/t/{slug}/{id}[/{post_number}]``,
+``/t/{id}/posts`` (``post_ids[]``, at most :data:`MAX_POST_IDS`; or ``post_number`` +
+``asc``), ``/t/{id}/post_ids``, ``/posts/{id}``, ``/posts/{id}/replies``, ``/posts/{id}/raw``,
+``/raw/{topic_id}[/{post_number}]`` (text/plain), ``/search`` (``q``, ``page``),
+``/session/current`` (404 when anonymous), ``/u/{username}``.
+Lists page like Discourse: 30 per page, ``page`` 0-based, ``more_topics_url`` (no
+``.json``) only when another page exists. Topics with 10,000 posts or more are "mega
+topics": no ``post_stream.stream``, as in Discourse. Every request is anonymous for now.
+
+Misbehaving on purpose (for tests), through ``app.faults`` or ``POST /__demo/faults``
+(JSON; ``GET`` shows the settings, ``DELETE`` resets them):
+
+- ``latency``: seconds added to every request;
+- ``fail_next(n, status=503, path_prefix="/latest", body="json"|"html")``: 4xx/5xx answers;
+- ``rate_limit_next(n, retry_after=7, form="json"|"text")``: 429 with ``Retry-After`` and
+  ``Discourse-Rate-Limit-Error-Code``; JSON form ``{"errors", "error_type": "rate_limit",
+  "extras": {"wait_seconds", "time_left"}}``, text form like Discourse's per-IP limiter;
+- ``malform_next(n)``: 200 with cut-off JSON;
+- ``drop_next(n)``: the connection is closed without an answer;
+- ``set_rate_limit(per_minute, form=...)``: per-client (IP) limit like Discourse's, off by
+  default.
+
+The control endpoint is never subject to faults; ``create_app(control=False)`` removes it.
+Importing this package is cheap: the app, the seeder and uvicorn load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from termforum.demo.app import MAX_POST_IDS, MEGA_TOPIC_POSTS, DemoApp, create_app
+    from termforum.demo.faults import Faults
+    from termforum.demo.seed import ensure_seeded, seed
+    from termforum.demo.server import DemoServer, DemoServerError, serve_forever
+
+__all__ = [
+    "MAX_POST_IDS",
+    "MEGA_TOPIC_POSTS",
+    "DemoApp",
+    "DemoServer",
+    "DemoServerError",
+    "Faults",
+    "create_app",
+    "ensure_seeded",
+    "seed",
+    "serve_forever",
+]
+
+_EXPORTS = {
+    "MAX_POST_IDS": "termforum.demo.app",
+    "MEGA_TOPIC_POSTS": "termforum.demo.app",
+    "DemoApp": "termforum.demo.app",
+    "create_app": "termforum.demo.app",
+    "Faults": "termforum.demo.faults",
+    "ensure_seeded": "termforum.demo.seed",
+    "seed": "termforum.demo.seed",
+    "DemoServer": "termforum.demo.server",
+    "DemoServerError": "termforum.demo.server",
+    "serve_forever": "termforum.demo.server",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the public names on first use (keeps ``import termforum.demo`` cheap)."""
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value

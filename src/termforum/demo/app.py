@@ -1,0 +1,761 @@
+"""The demo forum's ASGI application: routing table and request handlers.
+
+:class:`DemoApp` is a plain ASGI callable (``http`` and ``lifespan`` scopes). The routing
+table (:func:`build_router`) lists every endpoint with the handler that answers it and the
+Discourse route name sent back as ``X-Discourse-Route``; new endpoints (replies, new
+topics, likes, the User API Key flow) are added there, next to their ``handle_*`` method.
+
+Requests are anonymous for now: :meth:`DemoApp.viewer` is the one place that will turn
+``Api-Key``/``Api-Username`` or ``User-Api-Key`` headers into a user, and every handler
+already receives that viewer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import sqlite3
+import tempfile
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from termforum.demo import content
+from termforum.demo import serialize as ser
+from termforum.demo import serialize_site as site
+from termforum.demo.cook import fancy_title
+from termforum.demo.faults import FaultRule, Faults
+from termforum.demo.queries import PERIODS, SearchQuery, Store
+from termforum.demo.seed import ensure_seeded
+from termforum.demo.web import (
+    Receive,
+    Request,
+    Response,
+    Route,
+    Router,
+    Scope,
+    Send,
+    error,
+    not_found,
+    read_body,
+)
+
+__all__ = [
+    "MAX_POST_IDS",
+    "MEGA_TOPIC_POSTS",
+    "ConnectionDropped",
+    "DemoApp",
+    "build_router",
+    "create_app",
+]
+
+MAX_POST_IDS = 1000
+"""Most ``post_ids[]`` accepted by ``/t/{id}/posts.json``. Discourse itself sets no limit
+there (``TopicsController#posts`` passes the ids straight to ``TopicView``); the demo caps
+at its print chunk size (``TopicView.print_chunk_size`` = 1000) and answers 400 above.
+In practice a real site is limited sooner by the length of the request line (nginx's
+default buffers hold about 8 KB, some 400 ids)."""
+
+MEGA_TOPIC_POSTS = 10_000
+"""Discourse's ``TopicView::MEGA_TOPIC_POSTS_COUNT``: topics with this many posts or more
+get no ``post_stream.stream`` (``isMegaTopic``/``lastId`` instead); clients page them with
+``/t/{id}/posts.json?post_number=N&asc=true``."""
+
+SEARCH_PER_PAGE = 50
+MIN_SEARCH_LENGTH = 3
+LIST_VIEWS = ("latest", "top", "hot", "new", "unread")
+LOGIN_VIEWS = ("new", "unread")
+
+NOT_LOGGED_IN = "You need to be logged in to do that."
+NOT_FOUND_HTML = (
+    "<!DOCTYPE html><html><head><title>Page Not Found</title></head><body>"
+    "<h1>Oops! That page doesn't exist or is private.</h1></body></html>"
+)
+
+
+class ConnectionDropped(Exception):
+    """Raised by a ``drop`` fault when the server gives no way to close the connection
+    (e.g. under ``httpx.ASGITransport``); under uvicorn the socket is closed instead."""
+
+
+class _NotFound(Exception):
+    pass
+
+
+def build_router(*, control: bool = True) -> Router:
+    """The routing table: ``(method, path regex, handler, Discourse route name)``.
+
+    Paths are matched without their ``.json`` suffix; JSON is returned when the path had
+    it or ``Accept: application/json`` was sent (else a small HTML page, as Discourse
+    serves its web app there).
+    """
+    r = Router()
+    r.add("GET", r"/", "index", "list/latest", kind="html")
+    r.add("GET", r"/site", "site", "site/site")
+    r.add("GET", r"/site/basic-info", "basic_info", "site/basic_info")
+    r.add("GET", r"/about", "about", "about/index")
+    r.add("GET", r"/categories", "categories", "categories/index")
+    r.add("GET", r"/c/(?P<rest>.+)", "category", "list/category_default")
+    r.add("GET", r"/(?P<view>latest|top|hot|new|unread)", "topic_list", "list/{view}")
+    r.add("GET", r"/tags", "tags", "tags/index")
+    r.add("GET", r"/tag/(?P<name>[^/]+)", "tag_list", "tags/show")
+    r.add("GET", r"/t/(?P<id>\d+)/posts", "topic_posts", "topics/posts")
+    r.add("GET", r"/t/(?P<id>\d+)/post_ids", "topic_post_ids", "topics/post_ids")
+    r.add("GET", r"/t/(?P<a>[^/]+)(?:/(?P<b>[^/]+))?(?:/(?P<c>[^/]+))?", "topic", "topics/show")
+    r.add("GET", r"/posts/(?P<id>\d+)", "post", "posts/show")
+    r.add("GET", r"/posts/(?P<id>\d+)/replies", "post_replies", "posts/replies")
+    r.add("GET", r"/posts/(?P<id>\d+)/raw", "post_raw", "posts/markdown_id", kind="text")
+    r.add(
+        "GET",
+        r"/raw/(?P<topic_id>\d+)(?:/(?P<number>\d+))?",
+        "raw",
+        "posts/markdown_num",
+        kind="text",
+    )
+    r.add("GET", r"/search", "search", "search/show")
+    r.add("GET", r"/session/current", "session_current", "session/current")
+    r.add("GET", r"/u/(?P<username>[^/]+)", "user", "users/show")
+    # Later: POST /posts, POST /post_actions, PUT /posts/{id}, /user-api-key/new, ...
+    if control:
+        r.add("GET", r"/__demo/faults", "faults_get", "demo/faults", kind="control")
+        r.add("POST", r"/__demo/faults", "faults_post", "demo/faults", kind="control")
+        r.add("DELETE", r"/__demo/faults", "faults_delete", "demo/faults", kind="control")
+    return r
+
+
+class DemoApp:
+    """A Discourse-compatible demo forum over SQLite, as an ASGI application.
+
+    ``data_dir`` holds the database (seeded on first use, reused afterwards); without one
+    a temporary folder is used and removed by :meth:`close`. ``faults`` makes it misbehave
+    (see :mod:`termforum.demo.faults`); ``control=False`` hides ``/__demo/faults``.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path | None = None,
+        *,
+        mega_topic_posts: int = MEGA_TOPIC_POSTS,
+        control: bool = True,
+        faults: Faults | None = None,
+    ) -> None:
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if data_dir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="termforum-demo-")
+            data_dir = Path(self._tmp.name)
+        self.data_dir = Path(data_dir)
+        self.db_path = ensure_seeded(self.data_dir)
+        self.store = Store(self.db_path)
+        self.faults = faults if faults is not None else Faults()
+        self.mega_topic_posts = mega_topic_posts
+        self.router = build_router(control=control)
+        self._search_log = itertools.count(1)
+
+    def close(self) -> None:
+        """Close the database (and remove the temporary data folder, if any)."""
+        self.store.close()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> DemoApp:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- ASGI ---------------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        body = b""
+        if scope.get("method", "GET").upper() in ("POST", "PUT", "PATCH", "DELETE"):
+            read = await read_body(receive)
+            if read is None:
+                await error(413, "Request body too large.").send(send)
+                return
+            body = read
+        request = Request.from_scope(scope, body)
+        head = request.method == "HEAD"
+        match = self.router.match(request.method, request.path)
+        rule: FaultRule | None = None
+        if match is None or match[0].kind != "control":
+            if self.faults.latency > 0:
+                await asyncio.sleep(self.faults.latency)
+            wait = self.faults.check_rate_limit(request.client)
+            if wait is not None:
+                await _rate_limited(wait, self.faults.rate_limit_form).send(send, head=head)
+                return
+            rule = self.faults.take(str(scope.get("path") or "/"))
+            if rule is not None and rule.kind != "malformed":
+                await self._misbehave(rule, send, head=head)
+                return
+        response = self.dispatch(request, match)
+        if rule is not None:  # malformed
+            response.body = response.body[: max(1, len(response.body) // 2)] or b"{"
+        await response.send(send, head=head)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _misbehave(self, rule: FaultRule, send: Send, *, head: bool) -> None:
+        if rule.kind == "drop":
+            cycle = getattr(send, "__self__", None)
+            transport = getattr(cycle, "transport", None)
+            if transport is None or not hasattr(transport, "abort"):
+                raise ConnectionDropped("connection dropped by a demo fault")
+            transport.abort()
+            for _ in range(3):  # let the server see the closed connection before we return
+                await asyncio.sleep(0)
+            return
+        if rule.kind == "rate_limit":
+            await _rate_limited(rule.retry_after, rule.form).send(send, head=head)
+            return
+        await _status_fault(rule).send(send, head=head)
+
+    # -- dispatch -----------------------------------------------------------------------
+
+    def dispatch(self, request: Request, match: tuple[Route, dict[str, str]] | None) -> Response:
+        """Answer one request (no faults applied)."""
+        if match is None:
+            return not_found() if request.wants_json else _html(NOT_FOUND_HTML, 404)
+        route, params = match
+        request.params = params
+        if route.kind == "json" and not request.wants_json:
+            return _html(_shell_page(), 200)
+        handler = getattr(self, f"handle_{route.handler}")
+        try:
+            response: Response = handler(request, self.viewer(request))
+        except _NotFound:
+            response = not_found() if route.kind != "text" else _html(NOT_FOUND_HTML, 404)
+        name = route.name.format(view=params.get("view", ""))
+        response.headers.append(("x-discourse-route", name))
+        return response
+
+    def viewer(self, request: Request) -> sqlite3.Row | None:
+        """The user making the request. Always None (anonymous) for now: this is where
+        ``Api-Key``/``Api-Username`` and ``User-Api-Key`` will be checked."""
+        return None
+
+    # -- site ---------------------------------------------------------------------------
+
+    def handle_index(self, request: Request, viewer: Any) -> Response:
+        """``GET /``: a small HTML page (the latest list when JSON is asked for)."""
+        if request.wants_json:
+            return self.handle_topic_list(request, viewer, view="latest")
+        return _html(_shell_page(), 200)
+
+    def handle_site(self, request: Request, viewer: Any) -> Response:
+        """``GET /site.json``."""
+        return Response.json(site.site_json(self.store, viewer))
+
+    def handle_basic_info(self, request: Request, viewer: Any) -> Response:
+        """``GET /site/basic-info.json``."""
+        return Response.json(site.basic_info())
+
+    def handle_about(self, request: Request, viewer: Any) -> Response:
+        """``GET /about.json``."""
+        return Response.json(site.about_json(self.store))
+
+    # -- categories ---------------------------------------------------------------------
+
+    def handle_categories(self, request: Request, viewer: Any) -> Response:
+        """``GET /categories.json`` (``include_subcategories``, ``parent_category_id``)."""
+        include = request.arg("include_subcategories") == "true"
+        parent = request.int_arg("parent_category_id", 0) or None
+        cats = [c for c in self.store.categories() if c["parent_id"] == parent]
+        return Response.json(
+            {
+                "category_list": {
+                    "can_create_category": False,
+                    "can_create_topic": viewer is not None,
+                    "categories": [
+                        site.category_list_item(self.store, c, include_subcategories=include)
+                        for c in cats
+                    ],
+                }
+            }
+        )
+
+    def handle_category(self, request: Request, viewer: Any) -> Response:
+        """``GET /c/{id}/show.json`` and the category topic lists under ``/c/...``."""
+        parts = [p for p in request.params["rest"].split("/") if p]
+        if len(parts) == 2 and parts[1] == "show" and parts[0].isdigit():
+            cat = self._category(int(parts[0]))
+            return Response.json({"category": site.category_full(self.store, cat)})
+        view = "latest"
+        if len(parts) >= 3 and parts[-2] == "l":
+            view = parts[-1]
+            parts = parts[:-2]
+        subcategories = True
+        if parts and parts[-1] == "none":
+            subcategories = False
+            parts = parts[:-1]
+        if not parts or not parts[-1].isdigit() or view not in LIST_VIEWS:
+            raise _NotFound
+        cat = self._category(int(parts[-1]))
+        ids = [cat["id"]]
+        if subcategories:
+            pending = [cat["id"]]
+            while pending:
+                children = self.store.subcategory_ids(pending.pop())
+                ids += children
+                pending += children
+        slug_path = self._slug_path(cat)
+        base = f"/c/{slug_path}/{cat['id']}" + ("/none" if not subcategories else "")
+        return self.handle_topic_list(
+            request,
+            viewer,
+            view=view,
+            category_ids=ids,
+            pin_category=cat["id"],
+            base_path=f"{base}/l/{view}",
+        )
+
+    def _category(self, category_id: int) -> sqlite3.Row:
+        cat = self.store.category(category_id)
+        if cat is None:
+            raise _NotFound
+        return cat
+
+    def _slug_path(self, cat: sqlite3.Row) -> str:
+        slugs = [cat["slug"]]
+        parent = cat["parent_id"]
+        while parent is not None:
+            row = self.store.category(parent)
+            if row is None:
+                break
+            slugs.insert(0, row["slug"])
+            parent = row["parent_id"]
+        return "/".join(slugs)
+
+    # -- topic lists --------------------------------------------------------------------
+
+    def handle_topic_list(
+        self,
+        request: Request,
+        viewer: Any,
+        *,
+        view: str | None = None,
+        category_ids: list[int] | None = None,
+        pin_category: int | None = None,
+        tag: sqlite3.Row | None = None,
+        base_path: str | None = None,
+    ) -> Response:
+        """``GET /latest|top|hot|new|unread.json`` and every other topic list."""
+        view = view or request.params.get("view", "latest")
+        if view in LOGIN_VIEWS and viewer is None:
+            return error(403, NOT_LOGGED_IN, "not_logged_in")
+        if view in LOGIN_VIEWS:
+            view = "latest"  # per-user lists arrive with authentication
+        period: str | None = None
+        if view == "top":
+            period = request.arg("period") or "yearly"
+            if period not in PERIODS:
+                return _invalid("period")
+        page = max(request.int_arg("page", 0), 0)
+        per_page = min(max(request.int_arg("per_page", ser.PER_PAGE), 1), 100)
+        topics, more = self.store.list_topics(
+            view,
+            category_ids=category_ids,
+            pin_category=pin_category,
+            tag_id=tag["id"] if tag is not None else None,
+            period=period or "all",
+            no_definitions=request.arg("no_definitions") == "true",
+            order=request.arg("order"),
+            ascending=request.arg("ascending") == "true",
+            page=page,
+            per_page=per_page,
+        )
+        more_url = None
+        if more:
+            keep = ("period", "no_definitions", "order", "ascending", "per_page")
+            query = [(k, v) for k, v in request.query if k in keep]
+            query.append(("page", str(page + 1)))
+            more_url = f"{base_path or '/' + view}?{urlencode(query)}"
+        extra = None
+        if tag is not None:
+            tag_json = {"id": tag["id"], "name": tag["name"], "topic_count": tag["count"]}
+            extra = {"tags": [{**tag_json, "staff": False}]}
+        return Response.json(
+            ser.topic_list_json(
+                self.store,
+                topics,
+                more_topics_url=more_url,
+                per_page=per_page,
+                for_period=period,
+                extra_list=extra,
+                viewer=viewer,
+            )
+        )
+
+    def handle_tags(self, request: Request, viewer: Any) -> Response:
+        """``GET /tags.json``."""
+        return Response.json(
+            {
+                "tags": [
+                    {
+                        "id": t["id"],
+                        "text": t["name"],
+                        "name": t["name"],
+                        "description": None,
+                        "count": t["count"],
+                        "pm_count": 0,
+                        "target_tag": None,
+                    }
+                    for t in self.store.tag_counts()
+                ],
+                "extras": {"categories": []},
+            }
+        )
+
+    def handle_tag_list(self, request: Request, viewer: Any) -> Response:
+        """``GET /tag/{name}.json``."""
+        tag = self.store.tag_by_name(request.params["name"])
+        if tag is None:
+            raise _NotFound
+        return self.handle_topic_list(
+            request, viewer, view="latest", tag=tag, base_path=f"/tag/{tag['name']}"
+        )
+
+    # -- topics -------------------------------------------------------------------------
+
+    def _topic(self, topic_id: int) -> sqlite3.Row:
+        topic = self.store.topic(topic_id)
+        if topic is None:
+            raise _NotFound
+        return topic
+
+    def handle_topic(self, request: Request, viewer: Any) -> Response:
+        """``GET /t/{id}.json``, ``/t/{slug}/{id}.json``, ``/t/{id}/{post_number}.json``."""
+        a, b, c = (request.params.get(k) for k in ("a", "b", "c"))
+        slug: str | None = None
+        number: str | None = None
+        if a.isdigit() and c is None:
+            topic_id, number = int(a), b
+        elif b is not None and b.isdigit():
+            slug, topic_id, number = a, int(b), c
+        else:
+            raise _NotFound
+        topic = self._topic(topic_id)
+        if slug is not None and slug != topic["slug"]:
+            target = f"/t/{topic['slug']}/{topic_id}" + (f"/{number}" if number else "")
+            return Response.text("", 301, [("location", target + ".json")])
+        post_number: int | None = None
+        if number == "last":
+            post_number = topic["highest_post_number"]
+        elif number is not None:
+            if not number.isdigit():
+                raise _NotFound
+            post_number = int(number)
+        total = topic["posts_count"]
+        size = ser.CHUNK_SIZE
+        if post_number is not None:
+            index = self.store.post_position(topic_id, post_number)
+            start = max(0, min(index - size // 4, total - size))
+        else:
+            page = max(request.int_arg("page", 1), 1)
+            start = (page - 1) * size
+            if start >= total and page > 1:
+                raise _NotFound
+        posts = self.store.posts_page(topic_id, start, size)
+        return Response.json(
+            ser.topic_view_json(
+                self.store,
+                topic,
+                posts,
+                mega=total >= self.mega_topic_posts,
+                current_post_number=post_number,
+                viewer=viewer,
+            )
+        )
+
+    def handle_topic_posts(self, request: Request, viewer: Any) -> Response:
+        """``GET /t/{id}/posts.json`` (``post_ids[]``, or ``post_number`` + ``asc``)."""
+        topic = self._topic(int(request.params["id"]))
+        raw_ids = request.args("post_ids[]")
+        if len(raw_ids) > MAX_POST_IDS:
+            return error(
+                400,
+                f"Requested a chunk that is too big: at most {MAX_POST_IDS} post_ids[].",
+                "invalid_parameters",
+            )
+        include_raw = request.arg("include_raw") not in (None, "", "false")
+        number = request.arg("post_number")
+        if raw_ids:
+            ids = sorted({int(i) for i in raw_ids if i.strip().isdigit()})
+            posts = self.store.posts_by_ids(topic["id"], ids)
+        elif number is not None and number.isdigit():
+            asc = request.arg("asc") == "true"
+            posts = self.store.posts_from_number(topic["id"], int(number), ser.CHUNK_SIZE, asc)
+        else:
+            posts = self.store.posts_page(topic["id"], 0, ser.CHUNK_SIZE)
+        return Response.json(
+            {
+                "post_stream": {
+                    "posts": ser.posts_json(
+                        self.store, topic, posts, viewer=viewer, include_raw=include_raw
+                    )
+                },
+                "id": topic["id"],
+            }
+        )
+
+    def handle_topic_post_ids(self, request: Request, viewer: Any) -> Response:
+        """``GET /t/{id}/post_ids.json?post_number=N``."""
+        topic = self._topic(int(request.params["id"]))
+        after = max(request.int_arg("post_number", 0), 0)
+        return Response.json({"post_ids": self.store.post_ids_after(topic["id"], after)})
+
+    # -- posts --------------------------------------------------------------------------
+
+    def _post(self, post_id: int) -> tuple[sqlite3.Row, sqlite3.Row]:
+        post = self.store.post(post_id)
+        if post is None:
+            raise _NotFound
+        return post, self._topic(post["topic_id"])
+
+    def _full_post(self, post: sqlite3.Row, topic: sqlite3.Row, viewer: Any) -> dict[str, Any]:
+        authors = self.store.authors_of(topic["id"], [post["reply_to_post_number"] or 0])
+        data = ser.post_json(
+            self.store,
+            post,
+            topic,
+            reply_to_user_id=authors.get(post["reply_to_post_number"]),
+            viewer=viewer,
+        )
+        data["posts_count"] = topic["posts_count"]
+        data["post_url"] = f"/t/{topic['slug']}/{topic['id']}/{post['post_number']}"
+        return data
+
+    def handle_post(self, request: Request, viewer: Any) -> Response:
+        """``GET /posts/{id}.json`` (with ``raw``)."""
+        post, topic = self._post(int(request.params["id"]))
+        data = self._full_post(post, topic, viewer)
+        data["raw"] = post["raw"]
+        data["mentioned_users"] = []
+        return Response.json(data)
+
+    def handle_post_replies(self, request: Request, viewer: Any) -> Response:
+        """``GET /posts/{id}/replies.json``."""
+        post, topic = self._post(int(request.params["id"]))
+        replies = self.store.replies_to(post)
+        return Response.json([self._full_post(p, topic, viewer) for p in replies])
+
+    def handle_post_raw(self, request: Request, viewer: Any) -> Response:
+        """``GET /posts/{id}/raw`` (text/plain)."""
+        post, _ = self._post(int(request.params["id"]))
+        return Response.text(post["raw"])
+
+    def handle_raw(self, request: Request, viewer: Any) -> Response:
+        """``GET /raw/{topic_id}[/{post_number}]`` (text/plain)."""
+        topic = self._topic(int(request.params["topic_id"]))
+        number = request.params.get("number")
+        if number is not None:
+            post = self.store.post_by_number(topic["id"], int(number))
+            if post is None:
+                raise _NotFound
+            return Response.text(post["raw"])
+        page = max(request.int_arg("page", 1), 1)
+        users = self.store.users()
+        parts = [
+            f"{users[p['user_id']]['username']} | {p['created_at']} | #{p['post_number']}\n\n"
+            f"{p['raw']}\n\n-------------------------\n"
+            for p in self.store.posts_page(topic["id"], (page - 1) * 100, 100)
+        ]
+        return Response.text("\n".join(parts))
+
+    # -- search, session, users ---------------------------------------------------------
+
+    def handle_search(self, request: Request, viewer: Any) -> Response:
+        """``GET /search.json?q=&page=`` (full-page search, 50 results a page)."""
+        q = (request.arg("q") or request.arg("term") or "").strip()
+        query = SearchQuery.parse(q)
+        page = max(request.int_arg("page", 1), 1)
+        filtered = query.username or query.category_slug or query.tags
+        too_short = not filtered and len(" ".join(query.words)) < MIN_SEARCH_LENGTH
+        hits = [] if too_short else self.store.search(query)
+        start = (page - 1) * SEARCH_PER_PAGE
+        chosen = hits[start : start + SEARCH_PER_PAGE]
+        more = len(hits) > start + SEARCH_PER_PAGE
+        topics = self.store.topics_by_ids(t for t, _ in chosen)
+        posts = self.store.posts_by_global_ids([p for _, p in chosen])
+        tags = self.store.tags_for(topics)
+        posters = self.store.posters(topics)
+        users = self.store.users()
+        post_items = []
+        for topic_id, post_id in chosen:
+            post = posts[post_id]
+            user = users[post["user_id"]]
+            post_items.append(
+                {
+                    "id": post_id,
+                    "name": user["name"],
+                    "username": user["username"],
+                    "avatar_template": ser.avatar_template(user),
+                    "created_at": post["created_at"],
+                    "like_count": post["like_count"],
+                    "blurb": ser.search_blurb(post["cooked"], query.words),
+                    "post_number": post["post_number"],
+                    "topic_title_headline": fancy_title(topics[topic_id]["title"]),
+                    "topic_id": topic_id,
+                }
+            )
+        topic_items = [
+            ser.topic_list_item(self.store, topics[t], tags[t], posters[t], viewer)
+            for t in dict.fromkeys(t for t, _ in chosen)
+        ]
+        return Response.json(
+            {
+                "posts": post_items,
+                "topics": topic_items,
+                "users": [],
+                "categories": [],
+                "tags": [],
+                "groups": [],
+                "grouped_search_result": {
+                    "more_posts": None,
+                    "more_users": None,
+                    "more_categories": None,
+                    "term": q,
+                    "search_log_id": next(self._search_log),
+                    "more_full_page_results": True if more else None,
+                    "can_create_topic": viewer is not None,
+                    "error": "Your search term is too short." if too_short and q else None,
+                    "post_ids": [p for _, p in chosen],
+                    "user_ids": [],
+                    "category_ids": [],
+                    "tag_ids": [],
+                    "group_ids": [],
+                },
+            }
+        )
+
+    def handle_session_current(self, request: Request, viewer: Any) -> Response:
+        """``GET /session/current.json``: 404 with no body when anonymous."""
+        if viewer is None:
+            return Response(404)  # Discourse: `render body: nil, status: 404`
+        return Response.json({"current_user": ser.user_summary(viewer)})
+
+    def handle_user(self, request: Request, viewer: Any) -> Response:
+        """``GET /u/{username}.json``."""
+        user = self.store.user_by_username(request.params["username"])
+        if user is None:
+            raise _NotFound
+        return Response.json(site.user_json(self.store, user, viewer))
+
+    # -- fault control ------------------------------------------------------------------
+
+    def handle_faults_get(self, request: Request, viewer: Any) -> Response:
+        """``GET /__demo/faults``: the current fault settings."""
+        return Response.json(self.faults.snapshot())
+
+    def handle_faults_post(self, request: Request, viewer: Any) -> Response:
+        """``POST /__demo/faults``: change the fault settings (JSON)."""
+        # Requiring a JSON content type means a web page cannot drive this endpoint with a
+        # plain cross-site form post: browsers would have to ask (CORS) first.
+        if not request.headers.get("content-type", "").startswith("application/json"):
+            return error(415, "Send the fault settings as application/json.", "invalid_parameters")
+        try:
+            self.faults.apply(request.json_body() or {})
+        except ValueError as exc:
+            return error(400, str(exc), "invalid_parameters")
+        return Response.json(self.faults.snapshot())
+
+    def handle_faults_delete(self, request: Request, viewer: Any) -> Response:
+        """``DELETE /__demo/faults``: back to a well-behaved forum."""
+        self.faults.reset()
+        return Response.json(self.faults.snapshot())
+
+
+def create_app(data_dir: Path | None = None, **options: Any) -> DemoApp:
+    """Build a demo app (seeding ``data_dir`` if needed); see :class:`DemoApp`."""
+    return DemoApp(data_dir, **options)
+
+
+# --------------------------------------------------------------------------- responses
+
+
+def _html(text: str, status: int) -> Response:
+    return Response.text(text, status, content_type="text/html; charset=utf-8")
+
+
+def _shell_page() -> str:
+    title = html.escape(content.SITE["title"])
+    return (
+        f"<!DOCTYPE html><html><head><title>{title}</title></head><body>"
+        f"<h1>{title}</h1><p>This is a demo Discourse API. Add <code>.json</code> to a path "
+        "or send <code>Accept: application/json</code>, e.g. "
+        '<a href="/latest.json">/latest.json</a>.</p></body></html>'
+    )
+
+
+def _invalid(name: str) -> Response:
+    return error(
+        400, f"You supplied invalid parameters to the request: {name}", "invalid_parameters"
+    )
+
+
+def _time_left(seconds: int) -> str:
+    if seconds >= 120:
+        return f"{seconds // 60} minutes"
+    return "1 second" if seconds == 1 else f"{seconds} seconds"
+
+
+def _rate_limited(wait: int, form: str) -> Response:
+    """A 429 like Discourse's: JSON from the app's limiters, text/plain per IP."""
+    if form == "text":
+        code = "ip_60_secs_limit"
+        return Response.text(
+            "Slow down, too many requests from this IP address. Please retry again in "
+            f"{wait} seconds. Error code: {code}.\n",
+            429,
+            [("retry-after", str(wait)), ("discourse-rate-limit-error-code", code)],
+        )
+    code = "user_api_key_limiter_60_secs"
+    left = _time_left(wait)
+    return error(
+        429,
+        f"You’ve performed this action too many times. Please wait {left} before trying again.",
+        "rate_limit",
+        extras={"wait_seconds": wait, "time_left": left},
+        headers=[("retry-after", str(wait)), ("discourse-rate-limit-error-code", code)],
+    )
+
+
+_ERROR_TYPES = {
+    400: "invalid_parameters",
+    403: "invalid_access",
+    404: "not_found",
+    422: "record_invalid",
+    429: "rate_limit",
+    503: "read_only",
+}
+
+
+def _status_fault(rule: FaultRule) -> Response:
+    status = rule.status
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = "Error"
+    if rule.body == "html":
+        page = (
+            f"<html><head><title>{status} {reason}</title></head><body>"
+            f"<center><h1>{status} {reason}</h1></center><hr><center>nginx</center>"
+            "</body></html>"
+        )
+        return _html(page, status)
+    return error(status, reason, _ERROR_TYPES.get(status))

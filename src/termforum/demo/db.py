@@ -1,0 +1,198 @@
+"""The demo forum's SQLite schema, versions and connections.
+
+One file, ``demo.sqlite3``, in the data folder. ``meta`` records the schema version and
+the content version; :func:`termforum.demo.seed.ensure_seeded` reuses a folder whose
+versions match and re-seeds otherwise.
+
+The tables mirror the parts of Discourse's model the API needs. ``api_keys``,
+``user_api_keys`` and ``topic_users`` are created now, empty, so that authentication
+(``Api-Key``/``Api-Username``, ``User-Api-Key``) and per-user read state can be added
+without a schema change.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+__all__ = [
+    "DB_FILENAME",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "connect",
+    "iso",
+    "parse_time",
+    "read_meta",
+]
+
+SCHEMA_VERSION = 1
+"""Bump when the tables change; an older data folder is then re-seeded."""
+
+DB_FILENAME = "demo.sqlite3"
+
+SCHEMA = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name TEXT,
+    trust_level INTEGER NOT NULL,
+    admin INTEGER NOT NULL DEFAULT 0,
+    moderator INTEGER NOT NULL DEFAULT 0,
+    title TEXT,
+    bio_raw TEXT NOT NULL DEFAULT '',
+    bio_cooked TEXT NOT NULL DEFAULT '',
+    avatar_color TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT,
+    last_posted_at TEXT,
+    post_count INTEGER NOT NULL DEFAULT 0,
+    topic_count INTEGER NOT NULL DEFAULT 0,
+    likes_given INTEGER NOT NULL DEFAULT 0,
+    likes_received INTEGER NOT NULL DEFAULT 0
+);
+-- Admin ("global") API keys: Api-Key + Api-Username. user_id NULL = any user.
+CREATE TABLE api_keys (
+    id INTEGER PRIMARY KEY,
+    key_hash TEXT NOT NULL UNIQUE,
+    user_id INTEGER REFERENCES users(id),
+    description TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+-- User API keys (the /user-api-key/new flow): User-Api-Key header.
+CREATE TABLE user_api_keys (
+    id INTEGER PRIMARY KEY,
+    key_hash TEXT NOT NULL UNIQUE,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    client_id TEXT NOT NULL,
+    application_name TEXT NOT NULL DEFAULT '',
+    scopes TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE categories (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    slug TEXT NOT NULL,
+    color TEXT NOT NULL,
+    text_color TEXT NOT NULL,
+    description TEXT NOT NULL,
+    description_text TEXT NOT NULL,
+    parent_id INTEGER REFERENCES categories(id),
+    position INTEGER NOT NULL,
+    read_restricted INTEGER NOT NULL DEFAULT 0,
+    topic_id INTEGER,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE topics (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    slug TEXT NOT NULL,
+    category_id INTEGER NOT NULL REFERENCES categories(id),
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    bumped_at TEXT NOT NULL,
+    last_posted_at TEXT NOT NULL,
+    last_post_user_id INTEGER NOT NULL,
+    views INTEGER NOT NULL DEFAULT 0,
+    posts_count INTEGER NOT NULL DEFAULT 0,
+    highest_post_number INTEGER NOT NULL DEFAULT 0,
+    reply_count INTEGER NOT NULL DEFAULT 0,
+    like_count INTEGER NOT NULL DEFAULT 0,
+    word_count INTEGER NOT NULL DEFAULT 0,
+    excerpt TEXT NOT NULL DEFAULT '',
+    pinned_at TEXT,
+    pinned_globally INTEGER NOT NULL DEFAULT 0,
+    closed INTEGER NOT NULL DEFAULT 0,
+    archived INTEGER NOT NULL DEFAULT 0,
+    visible INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE topic_tags (
+    topic_id INTEGER NOT NULL REFERENCES topics(id),
+    tag_id INTEGER NOT NULL REFERENCES tags(id),
+    PRIMARY KEY (topic_id, tag_id)
+);
+CREATE TABLE posts (
+    id INTEGER PRIMARY KEY,
+    topic_id INTEGER NOT NULL REFERENCES topics(id),
+    post_number INTEGER NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    raw TEXT NOT NULL,
+    cooked TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    reply_to_post_number INTEGER,
+    reply_count INTEGER NOT NULL DEFAULT 0,
+    quote_count INTEGER NOT NULL DEFAULT 0,
+    like_count INTEGER NOT NULL DEFAULT 0,
+    reads INTEGER NOT NULL DEFAULT 0,
+    post_type INTEGER NOT NULL DEFAULT 1,
+    action_code TEXT,
+    version INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (topic_id, post_number)
+);
+CREATE TABLE likes (
+    post_id INTEGER NOT NULL REFERENCES posts(id),
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (post_id, user_id)
+);
+-- Per-user read state (Discourse's topic_users), for when requests carry a user.
+CREATE TABLE topic_users (
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    topic_id INTEGER NOT NULL REFERENCES topics(id),
+    last_read_post_number INTEGER,
+    notification_level INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (user_id, topic_id)
+);
+"""
+
+INDEXES = """
+CREATE INDEX topics_bumped ON topics (bumped_at DESC);
+CREATE INDEX topics_category ON topics (category_id, bumped_at DESC);
+CREATE INDEX posts_user ON posts (user_id);
+CREATE INDEX posts_reply_to ON posts (topic_id, reply_to_post_number);
+CREATE INDEX topic_tags_tag ON topic_tags (tag_id);
+CREATE INDEX likes_user ON likes (user_id);
+"""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open the demo database for serving (usable from the server's thread)."""
+    conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def read_meta(path: Path) -> dict[str, str]:
+    """The ``meta`` table of an existing database (empty when it is not a demo database)."""
+    if not path.is_file():
+        return {}
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return {}
+
+
+def iso(moment: datetime) -> str:
+    """Discourse's timestamp format, as stored: ``2025-11-20T09:00:00.000Z``."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+
+
+def parse_time(value: str) -> datetime:
+    """Parse a stored timestamp back into an aware datetime."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -1,0 +1,230 @@
+"""Minimal HTTP plumbing for the demo's plain ASGI app: requests, responses, routing.
+
+No web framework: a :class:`Router` maps ``(method, path regex)`` to handler names, a
+:class:`Request` is parsed from the ASGI scope, and a :class:`Response` knows how to send
+itself. JSON responses use Discourse's headers (``Content-Type: application/json;
+charset=utf-8``, ``Cache-Control: no-cache, no-store``) and errors use Discourse's shape
+``{"errors": [...], "error_type": "..."}``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+__all__ = [
+    "JSON_TYPE",
+    "NOT_FOUND_MESSAGE",
+    "Request",
+    "Response",
+    "Route",
+    "Router",
+    "error",
+    "not_found",
+]
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+JSON_TYPE = "application/json; charset=utf-8"
+NOT_FOUND_MESSAGE = "The requested URL or resource could not be found."
+MAX_BODY_BYTES = 1 << 20
+
+
+@dataclass(slots=True)
+class Request:
+    """One HTTP request, as the handlers see it."""
+
+    method: str
+    path: str
+    """The path without a trailing ``.json``."""
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
+    """Lower-case header names; repeated headers joined with ``, ``."""
+    client: str
+    wants_json: bool
+    """The path ended in ``.json`` or the ``Accept`` header asks for JSON."""
+    body: bytes = b""
+    params: dict[str, str] = field(default_factory=dict)
+    """Named groups of the matched route."""
+
+    @classmethod
+    def from_scope(cls, scope: Scope, body: bytes = b"") -> Request:
+        """Parse an ASGI ``http`` scope."""
+        raw_path: str = scope.get("path") or "/"
+        headers: dict[str, str] = {}
+        for name, value in scope.get("headers") or ():
+            key = name.decode("latin-1").lower()
+            text = value.decode("latin-1")
+            headers[key] = f"{headers[key]}, {text}" if key in headers else text
+        json_suffix = raw_path.endswith(".json")
+        path = raw_path[: -len(".json")] if json_suffix else raw_path
+        if len(path) > 1:
+            path = path.rstrip("/") or "/"
+        accept = headers.get("accept", "")
+        query_string: bytes = scope.get("query_string") or b""
+        query = parse_qsl(
+            query_string.decode("latin-1"),
+            keep_blank_values=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+        client = scope.get("client")
+        return cls(
+            method=scope.get("method", "GET").upper(),
+            path=path,
+            query=query,
+            headers=headers,
+            client=str(client[0]) if client else "unknown",
+            wants_json=json_suffix or "application/json" in accept,
+            body=body,
+        )
+
+    def arg(self, name: str, default: str | None = None) -> str | None:
+        """The last value of a query parameter (Rails keeps the last one)."""
+        value = default
+        for key, val in self.query:
+            if key == name:
+                value = val
+        return value
+
+    def args(self, name: str) -> list[str]:
+        """Every value of a repeated query parameter, e.g. ``post_ids[]``."""
+        return [val for key, val in self.query if key == name]
+
+    def int_arg(self, name: str, default: int) -> int:
+        """An integer query parameter; ``default`` when absent or not a number."""
+        value = self.arg(name)
+        try:
+            return int(value) if value not in (None, "") else default
+        except ValueError:
+            return default
+
+    def json_body(self) -> Any:
+        """The request body parsed as JSON (``ValueError`` when it is not JSON)."""
+        return json.loads(self.body.decode("utf-8") or "null")
+
+
+@dataclass(slots=True)
+class Response:
+    """A complete response (the demo never streams)."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def json(
+        cls, data: Any, status: int = 200, headers: Iterable[tuple[str, str]] = ()
+    ) -> Response:
+        """A JSON response with Discourse's content type and cache headers."""
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return cls(
+            status,
+            body,
+            [("content-type", JSON_TYPE), ("cache-control", "no-cache, no-store"), *headers],
+        )
+
+    @classmethod
+    def text(
+        cls,
+        text: str,
+        status: int = 200,
+        headers: Iterable[tuple[str, str]] = (),
+        content_type: str = "text/plain; charset=utf-8",
+    ) -> Response:
+        """A plain-text (or other textual) response."""
+        return cls(status, text.encode("utf-8"), [("content-type", content_type), *headers])
+
+    def header(self, name: str) -> str | None:
+        """The value of a header of this response, if set."""
+        name = name.lower()
+        return next((v for k, v in self.headers if k.lower() == name), None)
+
+    async def send(self, send: Send, *, head: bool = False) -> None:
+        """Send this response through an ASGI ``send`` callable."""
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in self.headers]
+        headers.append((b"content-length", str(len(self.body)).encode()))
+        await send({"type": "http.response.start", "status": self.status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if head else self.body})
+
+
+def error(
+    status: int,
+    message: str,
+    error_type: str | None = None,
+    *,
+    extras: dict[str, Any] | None = None,
+    headers: Iterable[tuple[str, str]] = (),
+) -> Response:
+    """An error in Discourse's JSON shape: ``{"errors": [...], "error_type": ...}``."""
+    data: dict[str, Any] = {"errors": [message]}
+    if error_type:
+        data["error_type"] = error_type
+    if extras:
+        data["extras"] = extras
+    return Response.json(data, status, headers)
+
+
+def not_found() -> Response:
+    """Discourse's JSON 404."""
+    return error(404, NOT_FOUND_MESSAGE, "not_found")
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One entry of the routing table."""
+
+    method: str
+    pattern: re.Pattern[str]
+    handler: str
+    """Name of the handler method on the app (``handle_<name>``)."""
+    name: str
+    """Discourse's controller/action, sent as ``X-Discourse-Route``."""
+    kind: str = "json"
+    """``json`` (content negotiated), ``text`` (always plain text) or ``control``."""
+
+
+class Router:
+    """An ordered routing table; the first matching route wins."""
+
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+
+    def add(self, method: str, pattern: str, handler: str, name: str, kind: str = "json") -> None:
+        """Register ``pattern`` (a regex matched against the whole path, ``.json`` removed)."""
+        self.routes.append(Route(method.upper(), re.compile(pattern + r"\Z"), handler, name, kind))
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        """The route and its named groups for this request, or None (a 404)."""
+        lookup = "GET" if method == "HEAD" else method
+        for route in self.routes:
+            if route.method != lookup:
+                continue
+            m = route.pattern.match(path)
+            if m:
+                return route, {k: v for k, v in m.groupdict().items() if v is not None}
+        return None
+
+
+async def read_body(receive: Receive, limit: int = MAX_BODY_BYTES) -> bytes | None:
+    """The request body, or None when it is larger than ``limit`` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
