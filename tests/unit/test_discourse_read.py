@@ -638,3 +638,24 @@ async def test_me_when_anonymous_is_none(connect, status) -> None:
     forum = FakeForum({"/session/current.json": httpx.Response(status)})
     assert await connect(forum).me() is None
     assert "User-Api-Key" not in forum.requests[0].headers
+
+
+async def test_mega_topic_stream_is_completed_from_post_ids(connect) -> None:
+    """Discourse sends a 10,000+ post topic without ``post_stream.stream``: the backend asks
+    ``/t/{id}/post_ids.json`` for the rest, page after page, until it has every id."""
+    topic = fixture("gem/topic.json")
+    first_chunk = topic["post_stream"]["posts"]
+    del topic["post_stream"]["stream"]
+    topic["post_stream"]["isMegaTopic"] = True
+    topic["posts_count"] = len(first_chunk) + 5
+    last_number = max(post["post_number"] for post in first_chunk)
+    pages = {str(last_number): [9001, 9002, 9003], str(last_number + 3): [9003, 9004, 9005]}
+
+    def post_ids(request: httpx.Request) -> Any:
+        return {"post_ids": pages.get(request.url.params["post_number"], [])}
+
+    forum = FakeForum({"/t/57.json": topic, "/t/57/post_ids.json": post_ids})
+    thread = await connect(forum).thread("57")
+    chunk_ids = tuple(str(post["id"]) for post in first_chunk)
+    assert thread.post_ids == (*chunk_ids, "9001", "9002", "9003", "9004", "9005")
+    assert forum.paths.count("/t/57/post_ids.json") == 2

@@ -12,6 +12,7 @@ methods raise ``Rejected`` and are absent from ``capabilities``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import quote
 
@@ -55,6 +56,9 @@ from termforum.models import (
 from termforum.net import make_client, send
 
 __all__ = ["POSTS_BATCH_SIZE", "DiscourseBackend"]
+
+MEGA_STREAM_MAX_PAGES = 200
+"""Most ``post_ids.json`` pages read to complete a mega topic's stream."""
 
 POSTS_BATCH_SIZE = 200
 """Most post ids asked for in one ``GET /t/{id}/posts.json?post_ids[]=...`` request.
@@ -254,7 +258,35 @@ class DiscourseBackend:
         """A topic with the ids of all its posts and the first chunk (up to 20) of posts."""
         what = f"topic {topic_id}"
         data = await self._get(f"/t/{quote(str(topic_id), safe='')}.json", what)
-        return self._parse(what, parse_thread, data)
+        thread = self._parse(what, parse_thread, data)
+        stream = data.get("post_stream") if isinstance(data, dict) else None
+        if isinstance(stream, dict) and stream.get("stream") is None and thread.posts:
+            thread = await self._complete_mega_stream(thread)
+        return thread
+
+    async def _complete_mega_stream(self, thread: Thread) -> Thread:
+        """Fill in the ids of a "mega topic" (10,000+ posts), which Discourse sends without
+        ``post_stream.stream``: ask ``/t/{id}/post_ids.json`` for the ids after the last post
+        of the first chunk, page after page until the forum has no more."""
+        ids = list(thread.post_ids)
+        seen = set(ids)
+        after = max(post.number for post in thread.posts)
+        path = f"/t/{quote(thread.topic.id, safe='')}/post_ids.json"
+        what = f"post ids of topic {thread.topic.id}"
+        for _ in range(MEGA_STREAM_MAX_PAGES):
+            data = await self._get(path, what, [("post_number", str(after))])
+            raw = data.get("post_ids") if isinstance(data, dict) else None
+            more = [str(i) for i in raw or () if str(i) not in seen]
+            if not more:
+                break
+            ids.extend(more)
+            seen.update(more)
+            if len(ids) >= thread.topic.posts_count:
+                break
+            # The forum does not say which post number the last id has: ask for those after
+            # the highest number we can vouch for (ids may come in pages on real servers).
+            after += len(more)
+        return replace(thread, post_ids=tuple(ids))
 
     async def posts(self, topic_id: str, post_ids: Sequence[str]) -> list[Post]:
         """The posts of a topic with these ids, in the order asked (duplicates once).
