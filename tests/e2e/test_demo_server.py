@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -84,6 +85,37 @@ def test_context_manager_and_data_folder_reuse(data_dir: Path) -> None:
     with DemoServer(data_dir) as second:
         assert httpx.get(f"{second.url}/site/basic-info.json", timeout=10).status_code == 200
     assert database.stat().st_mtime_ns == stamp
+
+
+def _newest_activity(url: str) -> datetime:
+    topics = httpx.get(f"{url}/latest.json", timeout=10).json()["topic_list"]["topics"]
+    return max(datetime.fromisoformat(t["last_posted_at"].replace("Z", "+00:00")) for t in topics)
+
+
+def test_the_server_makes_the_content_look_current_unless_told_not_to(data_dir: Path) -> None:
+    with DemoServer(data_dir) as live:
+        assert live.url and live.app is not None
+        newest = _newest_activity(live.url)
+        now = datetime.now(UTC)
+        assert now - timedelta(hours=1) < newest < now
+        assert live.app.time_shift % timedelta(minutes=1) == timedelta(0)
+    with DemoServer(data_dir, time_shift=timedelta(0)) as fixed:
+        assert fixed.url
+        assert _newest_activity(fixed.url) == datetime(2025, 11, 20, 8, 9, 10, tzinfo=UTC)
+    with DemoServer(data_dir, time_shift=3600) as hour:
+        assert hour.url
+        assert _newest_activity(hour.url) == datetime(2025, 11, 20, 9, 9, 10, tzinfo=UTC)
+
+
+def test_a_given_app_keeps_its_own_time_shift(data_dir: Path) -> None:
+    from termforum.demo import create_app
+
+    with create_app(data_dir) as app:
+        with pytest.raises(ValueError):
+            DemoServer(app=app, time_shift=timedelta(0))
+        with DemoServer(app=app) as server:
+            assert server.url
+            assert _newest_activity(server.url).year == 2025
 
 
 def test_a_dropped_connection_is_a_real_transport_error(server: DemoServer) -> None:

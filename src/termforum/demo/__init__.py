@@ -24,6 +24,13 @@ Endpoints (``.json`` suffix or ``Accept: application/json``):
 ``asc``), ``/t/{id}/post_ids``, ``/posts/{id}``, ``/posts/{id}/replies``, ``/posts/{id}/raw``,
 ``/raw/{topic_id}[/{post_number}]`` (text/plain), ``/search`` (``q``, ``page``),
 ``/session/current`` (404 when anonymous), ``/u/{username}``.
+
+Times: the database holds "seed time" (fixed, before 2025-11-20, so seeding is
+deterministic); the API adds ``time_shift`` to every timestamp it answers with.
+``create_app()``/``DemoApp()`` default to no shift (fixed times for tests);
+``DemoServer``/``serve_forever`` default to :func:`live_time_shift`, which shows the newest
+post about 20 minutes before now, so the forum looks lively. Details, also for data
+written later, in :mod:`termforum.demo.clock`.
 Lists page like Discourse: 30 per page, ``page`` 0-based, ``more_topics_url`` (no
 ``.json``) only when another page exists. Topics with 10,000 posts or more are "mega
 topics": no ``post_stream.stream``, as in Discourse. Every request is anonymous for now.
@@ -51,6 +58,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from termforum.demo.app import MAX_POST_IDS, MEGA_TOPIC_POSTS, DemoApp, create_app
+    from termforum.demo.clock import live_time_shift
     from termforum.demo.faults import Faults
     from termforum.demo.seed import ensure_seeded, seed
     from termforum.demo.server import DemoServer, DemoServerError, serve_forever
@@ -64,6 +72,7 @@ __all__ = [
     "Faults",
     "create_app",
     "ensure_seeded",
+    "live_time_shift",
     "seed",
     "serve_forever",
 ]
@@ -74,6 +83,7 @@ _EXPORTS = {
     "DemoApp": "termforum.demo.app",
     "create_app": "termforum.demo.app",
     "Faults": "termforum.demo.faults",
+    "live_time_shift": "termforum.demo.clock",
     "ensure_seeded": "termforum.demo.seed",
     "seed": "termforum.demo.seed",
     "DemoServer": "termforum.demo.server",

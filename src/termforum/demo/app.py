@@ -8,6 +8,10 @@ topics, likes, the User API Key flow) are added there, next to their ``handle_*`
 Requests are anonymous for now: :meth:`DemoApp.viewer` is the one place that will turn
 ``Api-Key``/``Api-Username`` or ``User-Api-Key`` headers into a user, and every handler
 already receives that viewer.
+
+Times: handlers and queries work in seed time (what the database stores); ``time_shift``
+moves every timestamp of a JSON answer in one place, :meth:`DemoApp.dispatch`, just before
+it is encoded. See :mod:`termforum.demo.clock` for the mapping, also for writes.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import html
 import itertools
 import sqlite3
 import tempfile
+from datetime import datetime, timedelta
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -25,6 +30,7 @@ from urllib.parse import urlencode
 from termforum.demo import content
 from termforum.demo import serialize as ser
 from termforum.demo import serialize_site as site
+from termforum.demo.clock import as_time_shift, shift_times, shift_timestamp
 from termforum.demo.cook import fancy_title
 from termforum.demo.faults import FaultRule, Faults
 from termforum.demo.queries import PERIODS, SearchQuery, Store
@@ -131,6 +137,13 @@ class DemoApp:
     ``data_dir`` holds the database (seeded on first use, reused afterwards); without one
     a temporary folder is used and removed by :meth:`close`. ``faults`` makes it misbehave
     (see :mod:`termforum.demo.faults`); ``control=False`` hides ``/__demo/faults``.
+
+    ``time_shift`` (a timedelta or seconds, default 0) is added to every timestamp the
+    API answers with; the stored data stays in seed time and time-based logic (``top``
+    periods, ``hot``) keeps using the seed's "now", shown as :attr:`now`. Use
+    :func:`termforum.demo.clock.live_time_shift` to make the content look current; keep
+    0 for fixed, deterministic times (tests). Anything stored later must be stored in
+    seed time: real time minus the shift (:func:`termforum.demo.clock.to_seed_time`).
     """
 
     def __init__(
@@ -140,7 +153,10 @@ class DemoApp:
         mega_topic_posts: int = MEGA_TOPIC_POSTS,
         control: bool = True,
         faults: Faults | None = None,
+        time_shift: timedelta | float = 0,
     ) -> None:
+        self.time_shift = as_time_shift(time_shift)
+        """Added to every timestamp in the answers (stored data is in seed time)."""
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if data_dir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="termforum-demo-")
@@ -152,6 +168,11 @@ class DemoApp:
         self.mega_topic_posts = mega_topic_posts
         self.router = build_router(control=control)
         self._search_log = itertools.count(1)
+
+    @property
+    def now(self) -> datetime:
+        """The forum's "now" as the API shows it: the seed's "now" plus the time shift."""
+        return self.store.now + self.time_shift
 
     def close(self) -> None:
         """Close the database (and remove the temporary data folder, if any)."""
@@ -198,6 +219,7 @@ class DemoApp:
                 return
         response = self.dispatch(request, match)
         if rule is not None:  # malformed
+            response.encode()
             response.body = response.body[: max(1, len(response.body) // 2)] or b"{"
         await response.send(send, head=head)
 
@@ -242,6 +264,8 @@ class DemoApp:
             response = not_found() if route.kind != "text" else _html(NOT_FOUND_HTML, 404)
         name = route.name.format(view=params.get("view", ""))
         response.headers.append(("x-discourse-route", name))
+        if self.time_shift:  # the one place where seed time becomes shown time
+            response.rewrite_json(lambda data: shift_times(data, self.time_shift))
         return response
 
     def viewer(self, request: Request) -> sqlite3.Row | None:
@@ -571,11 +595,17 @@ class DemoApp:
         page = max(request.int_arg("page", 1), 1)
         users = self.store.users()
         parts = [
-            f"{users[p['user_id']]['username']} | {p['created_at']} | #{p['post_number']}\n\n"
+            f"{users[p['user_id']]['username']} | {self._shown(p['created_at'])}"
+            f" | #{p['post_number']}\n\n"
             f"{p['raw']}\n\n-------------------------\n"
             for p in self.store.posts_page(topic["id"], (page - 1) * 100, 100)
         ]
         return Response.text("\n".join(parts))
+
+    def _shown(self, stamp: str) -> str:
+        """A stored timestamp as shown in a plain-text answer (JSON is shifted on its way
+        out, in :meth:`dispatch`)."""
+        return shift_timestamp(stamp, self.time_shift) if self.time_shift else stamp
 
     # -- search, session, users ---------------------------------------------------------
 
@@ -681,7 +711,11 @@ class DemoApp:
 
 
 def create_app(data_dir: Path | None = None, **options: Any) -> DemoApp:
-    """Build a demo app (seeding ``data_dir`` if needed); see :class:`DemoApp`."""
+    """Build a demo app (seeding ``data_dir`` if needed); see :class:`DemoApp`.
+
+    Options: ``mega_topic_posts``, ``control``, ``faults``, ``time_shift`` (default 0:
+    the seed's own, fixed times).
+    """
     return DemoApp(data_dir, **options)
 
 

@@ -78,7 +78,8 @@ class Store:
         self.db_path = Path(db_path)
         meta = read_meta(self.db_path)
         self.now = parse_time(meta["epoch"])
-        """The demo's frozen "now" (periods and ages are computed from it)."""
+        """The demo's frozen "now", in seed time (periods and ages are computed from it;
+        the app shows it, like every stored time, plus its time shift)."""
         self.conn = connect(self.db_path)
         self.conn.create_function("casefold", 1, _casefold, deterministic=True)
         self._lock = threading.RLock()
@@ -304,7 +305,7 @@ class Store:
         return [r for r in rows if pinned(r)] + [r for r in rows if not pinned(r)]
 
     def _hot_score(self, row: Row) -> float:
-        hours = (self.now - parse_time(row["created_at"])).total_seconds() / 3600
+        hours = max((self.now - parse_time(row["created_at"])).total_seconds() / 3600, 0.0)
         return (row["like_count"] + row["posts_count"] * 2) / math.pow(hours + 2, 1.2)
 
     def posters(self, topic_ids: Iterable[int]) -> dict[int, list[tuple[int, int, int]]]:

@@ -5,7 +5,9 @@ hand-written posts, plus one generated topic of 10,000 posts) in well under two 
 :func:`ensure_seeded` reuses a data folder whose schema and content versions match.
 
 Every timestamp is derived from :data:`termforum.demo.content.EPOCH`, never from today's
-date, and ids follow creation time as in Discourse, so two seedings are identical.
+date, and ids follow creation time as in Discourse, so two seedings are identical. These
+are "seed times": the app may show them shifted to look current (``time_shift``, see
+:mod:`termforum.demo.clock`, whose ``SEED_NEWEST_POST`` must match this content).
 """
 
 from __future__ import annotations

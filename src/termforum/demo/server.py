@@ -4,6 +4,10 @@
 ``--demo`` mode and for tests); :func:`serve_forever` runs it in the foreground for
 ``termforum demo-server``. uvicorn is imported lazily, so importing this module is cheap.
 Logging is quiet: no access log, only uvicorn errors, never on the terminal by default.
+
+Both make the seed content look current by default: ``time_shift=None`` means
+:func:`termforum.demo.clock.live_time_shift` at start (the newest post some 20 minutes
+old); pass ``time_shift=timedelta(0)`` for the seed's own, fixed times.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
@@ -63,14 +68,19 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _make_app(data_dir: Path | None) -> DemoApp:
-    """The demo app, with data-folder problems reported as one sentence."""
+def _make_app(data_dir: Path | None, time_shift: timedelta | float | None) -> DemoApp:
+    """The demo app, with data-folder problems reported as one sentence.
+
+    ``time_shift=None`` is the live shift (:func:`~termforum.demo.clock.live_time_shift`).
+    """
     import sqlite3
 
     from termforum.demo.app import DemoApp
+    from termforum.demo.clock import live_time_shift
 
+    shift = live_time_shift() if time_shift is None else time_shift
     try:
-        return DemoApp(data_dir)
+        return DemoApp(data_dir, time_shift=shift)
     except (OSError, sqlite3.Error) as exc:
         where = f"the data folder {data_dir}" if data_dir else "a temporary data folder"
         reason = getattr(exc, "strerror", None) or str(exc)
@@ -139,6 +149,11 @@ class DemoServer:
 
         with DemoServer() as server:
             httpx.get(server.url + "/latest.json")
+
+    ``time_shift`` (timedelta or seconds) moves every timestamp the forum answers with;
+    None (the default) picks :func:`~termforum.demo.clock.live_time_shift` when the app
+    is made, so the content looks current; ``timedelta(0)`` keeps the seed's fixed times.
+    With ``app=`` the app's own shift applies and ``time_shift`` must be left out.
     """
 
     def __init__(
@@ -149,8 +164,12 @@ class DemoServer:
         *,
         app: DemoApp | None = None,
         log_stream: TextIO | None = None,
+        time_shift: timedelta | float | None = None,
     ) -> None:
+        if app is not None and time_shift is not None:
+            raise ValueError("time_shift belongs to the app when an app is given")
         self.data_dir = data_dir
+        self.time_shift = time_shift
         self.host = host
         self.port = port
         self.app = app
@@ -169,7 +188,7 @@ class DemoServer:
         self.port = sock.getsockname()[1]
         if self.app is None:
             try:
-                self.app = _make_app(self.data_dir)
+                self.app = _make_app(self.data_dir, self.time_shift)
             except BaseException:
                 sock.close()
                 raise
@@ -227,17 +246,19 @@ def serve_forever(
     data_dir: Path | None = None,
     *,
     out: TextIO | None = None,
+    time_shift: timedelta | float | None = None,
 ) -> int:
     """Run the demo forum in the foreground until Ctrl+C or SIGTERM; return exit code 0.
 
     Prints one line with the URL to ``out`` (stdout by default). Raises
     :class:`DemoServerError` (one sentence) when it cannot listen, e.g. port in use.
+    ``time_shift`` as for :class:`DemoServer` (None: the live shift, content looks current).
     """
     out = out if out is not None else sys.stdout
     sock = _bind(host, port)
     port = sock.getsockname()[1]
     try:
-        app = _make_app(data_dir)
+        app = _make_app(data_dir, time_shift)
     except BaseException:
         sock.close()
         raise

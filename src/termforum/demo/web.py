@@ -110,25 +110,47 @@ class Request:
         return json.loads(self.body.decode("utf-8") or "null")
 
 
+_NO_PAYLOAD: Any = object()
+
+
 @dataclass(slots=True)
 class Response:
-    """A complete response (the demo never streams)."""
+    """A complete response (the demo never streams).
+
+    A JSON response keeps its payload in ``payload`` until :meth:`encode` (called at the
+    latest by :meth:`send`) turns it into ``body``, so the app can still rewrite it, e.g.
+    shift its timestamps (:meth:`rewrite_json`).
+    """
 
     status: int = 200
     body: bytes = b""
     headers: list[tuple[str, str]] = field(default_factory=list)
+    payload: Any = _NO_PAYLOAD
+    """A JSON payload not encoded into ``body`` yet."""
 
     @classmethod
     def json(
         cls, data: Any, status: int = 200, headers: Iterable[tuple[str, str]] = ()
     ) -> Response:
         """A JSON response with Discourse's content type and cache headers."""
-        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         return cls(
             status,
-            body,
+            b"",
             [("content-type", JSON_TYPE), ("cache-control", "no-cache, no-store"), *headers],
+            data,
         )
+
+    def rewrite_json(self, rewrite: Callable[[Any], Any]) -> None:
+        """Replace a JSON payload not encoded yet with ``rewrite(payload)``."""
+        if self.payload is not _NO_PAYLOAD:
+            self.payload = rewrite(self.payload)
+
+    def encode(self) -> bytes:
+        """Encode a pending JSON payload into ``body``; return ``body``."""
+        if self.payload is not _NO_PAYLOAD:
+            data, self.payload = self.payload, _NO_PAYLOAD
+            self.body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return self.body
 
     @classmethod
     def text(
@@ -148,10 +170,11 @@ class Response:
 
     async def send(self, send: Send, *, head: bool = False) -> None:
         """Send this response through an ASGI ``send`` callable."""
+        body = self.encode()
         headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in self.headers]
-        headers.append((b"content-length", str(len(self.body)).encode()))
+        headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": self.status, "headers": headers})
-        await send({"type": "http.response.body", "body": b"" if head else self.body})
+        await send({"type": "http.response.body", "body": b"" if head else body})
 
 
 def error(
