@@ -79,8 +79,9 @@ def error_for_status(response: httpx.Response, what: str) -> ForumError:
             says or f"The forum refused the request for {what} (HTTP {status}).", status=status
         )
     if status >= 500:
+        detail = f"{says.rstrip('.')}, HTTP {status}" if says else f"HTTP {status}"
         return ServerError(
-            says or f"The forum failed while answering (HTTP {status}); try again later.",
+            f"The forum failed while loading {what} ({detail}); try again in a moment.",
             status=status,
         )
     return BadResponse(

@@ -1,0 +1,59 @@
+"""Reader figures against the demo forum served over loopback HTTP (Pilot, headless)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from run import figure
+from termforum.backends import create_backend
+from termforum.demo import DemoServer
+from termforum.net import make_client
+from termforum.service import ForumService
+from termforum.ui.app import TermforumApp
+
+
+async def _open_long_topic(size: tuple[int, int] = (120, 40)) -> dict[str, float]:
+    results: dict[str, float] = {}
+    with DemoServer() as server:
+        url = server.url
+        backend = create_backend("discourse", url, http=make_client(url))
+        app = TermforumApp(ForumService("bench", url, backend))
+        async with app.run_test(size=size) as pilot:
+            screen = app.screen
+            while not screen.topics_pane.topics:
+                await pilot.pause(0.01)
+            page = await screen.service.topics(view="top")
+            topic = max(page.topics, key=lambda t: t.posts_count)
+            reader = screen.reader
+            start = time.perf_counter()
+            screen.open_topic(topic)
+            while reader.selected_post is None:
+                await pilot.pause(0)
+            await pilot.pause(0)  # let the first frame paint
+            results["open"] = (time.perf_counter() - start) * 1000
+            start = time.perf_counter()
+            await pilot.press("G")
+            while reader.selected_post is None or reader.cursor != reader.post_count - 1:
+                await pilot.pause(0)
+            results["last"] = (time.perf_counter() - start) * 1000
+    return results
+
+
+_cache: dict[str, float] = {}
+
+
+def _measure() -> dict[str, float]:
+    if not _cache:
+        _cache.update(asyncio.run(_open_long_topic()))
+    return _cache
+
+
+@figure("open the 10,000-post topic over loopback: to first screen", unit="ms", target=300)
+def open_long_topic() -> tuple[float, str]:
+    return _measure()["open"], "not yet cached: includes the HTTP round trip (cache: issue 5)"
+
+
+@figure("jump to the last post of that topic (G), loading it", unit="ms", target=300)
+def jump_to_last() -> float:
+    return _measure()["last"]

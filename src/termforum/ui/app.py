@@ -1,0 +1,103 @@
+"""TermforumApp: wiring only — styles, theme, keymap, the forum service's life, the error hub."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import App
+from textual.worker import Worker, WorkerState
+
+from termforum.errors import ConfigError
+from termforum.service import ForumService
+from termforum.state import AppState, load_state, save_state
+from termforum.ui.bindings import APP_BINDINGS
+from termforum.ui.commands import ForumCommands
+
+__all__ = ["TermforumApp", "styles_dir"]
+
+
+def styles_dir() -> Path:
+    """The folder of termforum's Textual CSS.
+
+    A wheel ships it inside the package (``termforum/styles``); an editable checkout keeps it
+    at the top of the repository (``styles/``).
+    """
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "styles"
+    if installed.is_dir():
+        return installed
+    return package.parent.parent / "styles"
+
+
+class TermforumApp(App[str | None]):
+    """The termforum terminal app for one forum.
+
+    Args:
+        service: The forum to show.
+        theme: A Textual theme name.
+        keymap: Binding id → keys, from the ``[keymap]`` table of the config.
+        mouse: Whether to capture the mouse.
+
+    The app's result is ``None`` on a normal exit; with return code 2 it is the one sentence
+    that explains why termforum could not start (the CLI prints it).
+    """
+
+    CSS_PATH = [styles_dir() / "app.tcss"]
+    BINDINGS = list(APP_BINDINGS)
+    COMMANDS = App.COMMANDS | {ForumCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        service: ForumService,
+        *,
+        theme: str = "textual-dark",
+        keymap: dict[str, str] | None = None,
+        mouse: bool = True,
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.keymap: dict[str, str] = dict(keymap or {})
+        """The user's remapped keys (binding id → keys)."""
+        self.mouse = mouse
+        if theme not in self.available_themes:
+            known = ", ".join(sorted(self.available_themes)[:12])
+            raise ConfigError(f'Unknown theme "{theme}"; try one of: {known}.')
+        self.theme = theme
+        self.set_keymap(self.keymap)
+        self.animation_level = "none"
+        self.state: AppState = load_state()
+        """What termforum remembers between runs (last group, view…), saved on exit."""
+
+    def on_mount(self) -> None:
+        from termforum.ui.screens.main import MainScreen
+
+        self.push_screen(MainScreen(self.service))
+
+    async def on_unmount(self) -> None:
+        self.state.last_forum = self.service.name
+        try:
+            save_state(self.state)
+        except OSError as error:  # a full disk must not turn quitting into a crash
+            self.log.warning("could not save state", error=repr(error))
+        await self.service.aclose()
+
+    def action_help(self) -> None:
+        """Show every key binding."""
+        from termforum.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """A bug in a worker: say so in one sentence instead of dying with a traceback."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            self.log.error("worker failed", worker=event.worker.name, error=repr(error))
+            self.notify(
+                f"Something went wrong ({type(error).__name__}); the rest of termforum works.",
+                severity="error",
+                markup=False,
+            )

@@ -1,0 +1,79 @@
+"""Every key binding of termforum, each with an id a ``[keymap]`` entry can remap.
+
+Widgets take their ``BINDINGS`` from here so that the help screen, the keymap validation and
+the documentation all read one list. Default keys follow Discourse's own keyboard shortcuts
+where they exist (``j``/``k``, ``g``/``G``, ``/``, ``?``, ``u``), plus the arrows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+__all__ = [
+    "APP_BINDINGS",
+    "BINDING_GROUPS",
+    "LIST_BINDINGS",
+    "READER_BINDINGS",
+    "SCREEN_BINDINGS",
+    "BindingGroup",
+    "binding_ids",
+]
+
+
+@dataclass(frozen=True)
+class BindingGroup:
+    """A titled set of bindings, as shown on the help screen."""
+
+    title: str
+    bindings: tuple[Binding, ...]
+
+
+APP_BINDINGS: tuple[Binding, ...] = (
+    Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    Binding("question_mark", "help", "Help", id="help"),
+    Binding("ctrl+p", "command_palette", "Commands", id="command_palette", show=False),
+)
+
+SCREEN_BINDINGS: tuple[Binding, ...] = (
+    Binding("tab", "focus_next_pane", "Next pane", id="next_pane", show=False),
+    Binding("shift+tab", "focus_previous_pane", "Previous pane", id="previous_pane", show=False),
+    Binding("u,escape", "back", "Back", id="back", key_display="u"),
+    Binding("q", "back_or_quit", "Back/quit", id="back_or_quit", show=False),
+    Binding("slash", "search", "Search", id="search"),
+    Binding("v", "cycle_view", "View", id="cycle_view"),
+    Binding("ctrl+r", "refresh", "Refresh", id="refresh"),
+)
+
+LIST_BINDINGS: tuple[Binding, ...] = (
+    Binding("j,down", "cursor_down", "Down", id="cursor_down", show=False),
+    Binding("k,up", "cursor_up", "Up", id="cursor_up", show=False),
+    Binding("enter,o", "select", "Open", id="open", key_display="enter"),
+    Binding("g,home", "first", "First", id="first", show=False),
+    Binding("G,end", "last", "Last", id="last", show=False),
+    Binding("space,pagedown", "page_down", "Page down", id="page_down", show=False),
+    Binding("pageup", "page_up", "Page up", id="page_up", show=False),
+)
+
+READER_BINDINGS: tuple[Binding, ...] = (
+    Binding("j,down", "next_post", "Next post", id="cursor_down", key_display="j"),
+    Binding("k,up", "previous_post", "Previous post", id="cursor_up", key_display="k"),
+    Binding("g,home", "first_post", "First post", id="first", show=False),
+    Binding("G,end", "last_post", "Last post", id="last", show=False),
+    Binding("space,pagedown", "page_down", "Page", id="page_down", key_display="space"),
+    Binding("pageup", "page_up", "Page up", id="page_up", show=False),
+)
+
+BINDING_GROUPS: tuple[BindingGroup, ...] = (
+    BindingGroup("Everywhere", APP_BINDINGS + SCREEN_BINDINGS),
+    BindingGroup("Group and topic lists", LIST_BINDINGS),
+    BindingGroup("Reading a topic", READER_BINDINGS),
+)
+
+
+def binding_ids() -> frozenset[str]:
+    """Every binding id a ``[keymap]`` entry may name."""
+    return frozenset(
+        binding.id for group in BINDING_GROUPS for binding in group.bindings if binding.id
+    )

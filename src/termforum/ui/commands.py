@@ -1,0 +1,52 @@
+"""Command palette entries: views, groups, search, refresh and help."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from termforum.models import TOPIC_VIEWS, Group
+from termforum.render import text
+
+__all__ = ["ForumCommands"]
+
+
+class ForumCommands(Provider):
+    """Commands of the main screen, plus one "Go to group" entry per group."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        from termforum.ui.screens.main import MainScreen
+
+        screen = self.screen
+        if not isinstance(screen, MainScreen):
+            return []
+        commands: list[tuple[str, Callable[[], object], str]] = [
+            ("Search the forum", screen.action_search, "Full-text search (/)"),
+            ("Refresh", screen.action_refresh, "Reload the focused pane (ctrl+r)"),
+            ("Show keys", self.app.action_help, "Every key binding (?)"),
+            ("All groups", partial(screen.show_group, None), "Topics of every group"),
+        ]
+        for view in TOPIC_VIEWS:
+            commands.append(
+                (f"View: {view}", partial(screen.set_view, view), f"List {view} topics")
+            )
+        groups: list[Group] = screen.groups_pane.groups
+        for group in groups:
+            name = text(group.name).plain
+            commands.append((f"Go to group: {name}", partial(screen.show_group, group), ""))
+        return commands
+
+    async def discover(self) -> Hits:
+        """Offer the main commands before anything is typed."""
+        for name, callback, help_text in self._commands()[:8]:
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """Commands whose name matches ``query``."""
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

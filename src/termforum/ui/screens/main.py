@@ -1,0 +1,340 @@
+"""The main screen: groups, topics and the reader side by side.
+
+Panes post messages up; this screen routes them, runs the network work in exclusive workers
+(one group per pane, so a newer request cancels an older one) and calls methods on the panes.
+Panes never talk to each other. A result that arrives after the user has moved on is dropped.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from termforum.errors import ForumError, NotFound
+from termforum.models import TOPIC_VIEWS, Group, SearchHit, Topic
+from termforum.render import text
+from termforum.service import ConnectionState, ForumService
+from termforum.state import AppState
+from termforum.ui.bindings import SCREEN_BINDINGS
+from termforum.ui.widgets.lists import ALL_GROUPS, GroupList, TopicList
+from termforum.ui.widgets.reader import ThreadView
+
+__all__ = ["MainScreen"]
+
+NARROW_WIDTH = 110
+"""Below this many columns the reader takes the whole width while a topic is open."""
+WIDE_WIDTH = 160
+"""From this many columns all three panes stay visible while reading."""
+
+ANONYMOUS_VIEWS: tuple[str, ...] = ("latest", "top", "hot")
+"""Views a forum answers without an account (``new`` and ``unread`` need one)."""
+
+
+class MainScreen(Screen[None]):
+    """Three panes: groups, the topics of the selected group, and the open thread."""
+
+    BINDINGS = list(SCREEN_BINDINGS)
+
+    reading: reactive[bool] = reactive(False)
+    """True while a topic is open in the reader."""
+
+    def __init__(self, service: ForumService) -> None:
+        super().__init__()
+        self.service = service
+        self.group: Group | None = None
+        """The group whose topics are listed (``None``: all groups)."""
+        self.view = "latest"
+        """The topic-list view: one of ``TOPIC_VIEWS``."""
+        self._next_page: int | None = None
+        self._topic: Topic | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="panes"):
+            yield GroupList(id="groups")
+            yield TopicList(id="topics")
+            yield ThreadView(base_url=self.service.url, id="reader")
+        yield Footer()
+
+    @property
+    def groups_pane(self) -> GroupList:
+        """The group list."""
+        return self.query_one("#groups", GroupList)
+
+    @property
+    def topics_pane(self) -> TopicList:
+        """The topic list."""
+        return self.query_one("#topics", TopicList)
+
+    @property
+    def reader(self) -> ThreadView:
+        """The thread reader."""
+        return self.query_one("#reader", ThreadView)
+
+    def on_mount(self) -> None:
+        self.groups_pane.border_title = Content("Groups")
+        self.topics_pane.border_title = Content("Topics")
+        self.reader.border_title = Content("Thread")
+        self.topics_pane.clear_topics("Loading…")
+        self._update_title()
+        self.topics_pane.focus()
+        self.load_start()
+
+    def on_resize(self) -> None:
+        width = self.size.width
+        self.set_class(width < NARROW_WIDTH, "-narrow")
+        self.set_class(NARROW_WIDTH <= width < WIDE_WIDTH, "-medium")
+        self.set_class(width >= WIDE_WIDTH, "-wide")
+
+    def watch_reading(self, reading: bool) -> None:
+        self.set_class(reading, "-reading")
+
+    # ------------------------------------------------------------------ status
+
+    def _update_title(self, site_title: str | None = None) -> None:
+        app = self.app
+        if site_title is not None:
+            app.title = text(site_title).plain or self.service.name
+        elif not app.title:
+            app.title = self.service.name
+        app.sub_title = f"{self.service.name} · {self.service.state.value}"
+
+    def _report(self, error: ForumError) -> None:
+        """Show a forum error as one plain sentence (never parsed as markup)."""
+        self._update_title()
+        self.notify(text(error.message).plain, severity="error", markup=False, timeout=8)
+
+    # ----------------------------------------------------------------- loading
+
+    @work(exclusive=True, group="start", exit_on_error=False)
+    async def load_start(self) -> None:
+        """Load the forum's title and groups, then the topic list."""
+        try:
+            site = await self.service.site()
+            groups = await self.service.groups()
+        except ForumError as error:
+            if self.service.state is ConnectionState.OFFLINE:
+                # Nothing to show without the forum: leave with the reason (cli prints it).
+                self.app.exit(result=text(error.message).plain, return_code=2)
+                return
+            self._report(error)
+            return
+        self._update_title(site.title)
+        state = self._state
+        remembered = state.last_group.get(self.service.name) if state else None
+        if self.group is None and remembered is not None:
+            self.group = next((group for group in groups if group.id == remembered), None)
+            self.view = self._remembered_view()
+        self.groups_pane.set_groups(groups, select=self.group.id if self.group else None)
+        self.load_topics()
+
+    @work(exclusive=True, group="topics", exit_on_error=False)
+    async def load_topics(self, *, append: bool = False) -> None:
+        """Load the first (or, with ``append``, the next) page of the topic list."""
+        group, view = self.group, self.view
+        page = self._next_page if append else 0
+        if page is None:
+            return
+        self._set_topics_title()
+        try:
+            result = await self.service.topics(group.id if group else None, view=view, page=page)
+        except ForumError as error:
+            self._report(error)
+            if not append:
+                self.topics_pane.clear_topics("Could not load topics. Press ctrl+r to retry.")
+            return
+        if (group, view) != (self.group, self.view):
+            return
+        self._update_title()
+        self._next_page = result.next_page
+        has_more = result.next_page is not None
+        if not result.topics and not append:
+            self.topics_pane.clear_topics("No topics here yet.")
+        else:
+            self.topics_pane.set_topics(result.topics, has_more=has_more, append=append)
+
+    def _set_topics_title(self) -> None:
+        name = text(self.group.name) if self.group else Content("All groups")
+        self.topics_pane.border_title = Content.assemble(name, (f" · {self.view}", "dim"))
+
+    @work(exclusive=True, group="thread", exit_on_error=False)
+    async def open_topic(self, topic: Topic, post_number: int | None = None) -> None:
+        """Open ``topic`` in the reader (at ``post_number`` when given)."""
+        self._topic = topic
+        self.reader.border_title = text(topic.title)
+        self.reading = True
+        self.reader.focus()
+        try:
+            state = await self.service.open_thread(topic.id)
+        except ForumError as error:
+            self._report(error)
+            return
+        if self._topic is not topic:
+            return
+        self._update_title()
+        self.reader.border_title = text(state.thread.topic.title)
+        start = 0
+        if post_number is not None:
+            start = self._index_for_number(state, post_number)
+        self.reader.show_thread(state.thread, state.posts.values(), start_at=start)
+
+    @staticmethod
+    def _index_for_number(state, post_number: int) -> int:  # type: ignore[no-untyped-def]
+        for index, pid in enumerate(state.thread.post_ids):
+            post = state.posts.get(pid)
+            if post is not None and post.number >= post_number:
+                return index
+        # Not loaded yet: post numbers usually follow the stream closely.
+        return max(0, min(post_number - 1, len(state.thread.post_ids) - 1))
+
+    @work(group="posts", exit_on_error=False)
+    async def load_posts(self, topic_id: str, post_ids: list[str]) -> None:
+        """Load posts the reader asked for and show them in place."""
+        try:
+            posts = await self.service.load_posts(topic_id, post_ids)
+        except ForumError as error:
+            self.reader.forget_requests(post_ids)
+            if not isinstance(error, NotFound):
+                self._report(error)
+            return
+        thread = self.reader.thread
+        if thread is not None and thread.topic.id == topic_id:
+            self.reader.add_posts(posts)
+
+    # ---------------------------------------------------------------- messages
+
+    @property
+    def _state(self) -> AppState | None:
+        """The app's remembered state (``None`` when the app keeps none)."""
+        return getattr(self.app, "state", None)
+
+    def _view_key(self) -> str:
+        return self.group.id if self.group else ALL_GROUPS
+
+    def _remembered_view(self) -> str:
+        state = self._state
+        views = state.view.get(self.service.name, {}) if state else {}
+        view = views.get(self._view_key(), "latest")
+        allowed = TOPIC_VIEWS if self.service.logged_in else ANONYMOUS_VIEWS
+        return view if view in allowed else "latest"
+
+    def _remember(self) -> None:
+        state = self._state
+        if state is None:
+            return
+        name = self.service.name
+        if self.group is None:
+            state.last_group.pop(name, None)
+        else:
+            state.last_group[name] = self.group.id
+        state.view.setdefault(name, {})[self._view_key()] = self.view
+
+    @on(GroupList.Selected)
+    def _group_selected(self, event: GroupList.Selected) -> None:
+        self.group = event.group
+        self.view = self._remembered_view()
+        self._remember()
+        self._next_page = 0
+        self.topics_pane.clear_topics("Loading…")
+        self.topics_pane.focus()
+        self.load_topics()
+
+    @on(TopicList.Opened)
+    def _topic_opened(self, event: TopicList.Opened) -> None:
+        self.open_topic(event.topic)
+
+    @on(TopicList.NeedMore)
+    def _more_topics(self, event: TopicList.NeedMore) -> None:
+        self.load_topics(append=True)
+
+    @on(ThreadView.NeedPosts)
+    def _need_posts(self, event: ThreadView.NeedPosts) -> None:
+        self.load_posts(event.topic_id, event.post_ids)
+
+    def open_search_hit(self, hit: SearchHit) -> None:
+        """Open a search result at its post."""
+        self.open_topic(hit.topic, hit.post_number)
+
+    def show_group(self, group: Group | None) -> None:
+        """List the topics of ``group`` (from the command palette)."""
+        self.post_message(GroupList.Selected(group))
+
+    # ----------------------------------------------------------------- actions
+
+    def action_focus_next_pane(self) -> None:
+        """Move focus to the next visible pane."""
+        self.focus_next()
+
+    def action_focus_previous_pane(self) -> None:
+        """Move focus to the previous visible pane."""
+        self.focus_previous()
+
+    def action_back(self) -> None:
+        """Go back one level: reader → topics → groups."""
+        focused = self.focused
+        if focused is self.reader or self.reading and focused is not self.topics_pane:
+            self.reading = False
+            self.topics_pane.focus()
+        elif focused is self.topics_pane:
+            self.groups_pane.focus()
+
+    def action_back_or_quit(self) -> None:
+        """Go back one level, or quit from the group list."""
+        if self.focused is self.groups_pane:
+            self.app.exit()
+        else:
+            self.action_back()
+
+    def action_cycle_view(self) -> None:
+        """Show the next topic-list view (latest, top, hot, …)."""
+        views = TOPIC_VIEWS if self.service.logged_in else ANONYMOUS_VIEWS
+        position = views.index(self.view) if self.view in views else -1
+        self.set_view(views[(position + 1) % len(views)])
+
+    def set_view(self, view: str) -> None:
+        """Switch the topic list to ``view``."""
+        self.view = view
+        self._remember()
+        self._next_page = 0
+        self.topics_pane.clear_topics("Loading…")
+        self.load_topics()
+
+    def action_refresh(self) -> None:
+        """Reload what the focused pane shows."""
+        if self.focused is self.reader and self._topic is not None:
+            self.refresh_topic()
+        elif self.focused is self.groups_pane:
+            self.load_start()
+        else:
+            self._next_page = 0
+            self.load_topics()
+
+    @work(exclusive=True, group="thread", exit_on_error=False)
+    async def refresh_topic(self) -> None:
+        """Reload the open topic, keeping the post under the cursor selected."""
+        topic = self._topic
+        if topic is None:
+            return
+        cursor = self.reader.cursor
+        try:
+            state = await self.service.open_thread(topic.id, refresh=True)
+        except ForumError as error:
+            self._report(error)
+            return
+        if self._topic is topic:
+            self.reader.show_thread(state.thread, state.posts.values(), start_at=cursor)
+
+    def action_search(self) -> None:
+        """Search the forum."""
+        from termforum.ui.screens.search import SearchScreen
+
+        def opened(hit: SearchHit | None) -> None:
+            if hit is not None:
+                self.open_search_hit(hit)
+
+        self.app.push_screen(SearchScreen(self.service), opened)

@@ -1,0 +1,481 @@
+"""The thread reader: a line-based view over every post of a topic.
+
+There is no widget per post. ``ThreadView`` knows the whole stream of post ids, keeps a height
+per post (an estimate until the post is rendered at the current width) and renders only the
+lines in view. Posts are rendered once per (post, version, width) and cached. Posts that are not
+loaded yet show a placeholder and are asked for with ``ThreadView.NeedPosts``; the screen loads
+them and calls ``add_posts``.
+
+The cursor is a post, as in Discourse: ``j``/``k`` move it, the post under it is marked in the
+gutter, and it is kept in view. While heights change (posts arrive, posts above the view get
+measured), the first visible post stays where it is on screen.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import accumulate
+
+from rich.segment import Segment
+from textual import events
+from textual.content import Content
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollDown, ScrollTo, ScrollUp
+from textual.strip import Strip
+
+from termforum.models import Post, Thread
+from termforum.render import RenderedBody, render_html, text
+from termforum.ui.bindings import READER_BINDINGS
+from termforum.ui.format import relative_time
+
+__all__ = ["ThreadView"]
+
+_GUTTER = 2
+"""Columns left of every line: the cursor mark and a space."""
+_PLACEHOLDER_HEIGHT = 3
+"""Lines an unloaded post takes (and the first estimate of any post)."""
+_RENDER_CACHE_SIZE = 600
+"""Rendered bodies kept in memory; posts far away are re-rendered when needed."""
+_PREFETCH_SCREENS = 2
+"""How many screens beyond the view to measure and load ahead."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Measured:
+    """A post laid out at one width: its lines (without gutter)."""
+
+    width: int
+    lines: tuple[Content, ...]
+
+
+class ThreadView(ScrollView, can_focus=True):
+    """Scrollable view of one thread's posts, rendering only what is visible."""
+
+    BINDINGS = list(READER_BINDINGS)
+
+    COMPONENT_CLASSES = {"thread-view--cursor"}
+
+    DEFAULT_CSS = """
+    ThreadView {
+        background: $surface;
+    }
+    ThreadView > .thread-view--cursor {
+        color: $accent;
+        text-style: bold;
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, init=False, always_update=True)
+    """Index (in the stream) of the selected post."""
+
+    @dataclass
+    class NeedPosts(Message):
+        """Posts in or near the view are not loaded yet."""
+
+        thread_view: ThreadView
+        topic_id: str
+        post_ids: list[str]
+
+    @dataclass
+    class CursorMoved(Message):
+        """The selected post changed (``number`` is its post number when loaded)."""
+
+        thread_view: ThreadView
+        index: int
+
+        def can_replace(self, message: Message) -> bool:
+            """Only the latest cursor position matters."""
+            return isinstance(message, ThreadView.CursorMoved)
+
+    def __init__(self, *, base_url: str | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.base_url = base_url
+        """Relative links in posts resolve against this URL."""
+        self.thread: Thread | None = None
+        self._ids: list[str] = []
+        self._posts: dict[str, Post] = {}
+        self._heights: list[int] = []
+        self._offsets: list[int] = [0]
+        self._offsets_dirty = False
+        self._measured: dict[str, _Measured] = {}
+        self._bodies: OrderedDict[tuple[str, int], RenderedBody] = OrderedDict()
+        self._requested: set[str] = set()
+        self._follow_cursor = True
+
+    # ----------------------------------------------------------------- public API
+
+    def show_thread(self, thread: Thread, posts: Iterable[Post], *, start_at: int = 0) -> None:
+        """Show ``thread`` with the posts loaded so far; select the post at index ``start_at``."""
+        self.thread = thread
+        self._ids = list(thread.post_ids)
+        self._posts = {post.id: post for post in posts}
+        self._heights = [_PLACEHOLDER_HEIGHT] * len(self._ids)
+        self._measured.clear()
+        self._requested.clear()
+        self._offsets_dirty = True
+        self._sync_virtual_size()
+        self._apply_scroll(0)
+        start = max(0, min(start_at, len(self._ids) - 1))
+        self.cursor = start
+        self._scroll_to_post(start, top=True)
+        self.refresh()
+
+    def clear_thread(self) -> None:
+        """Show nothing."""
+        self.thread = None
+        self._ids, self._heights, self._posts = [], [], {}
+        self._measured.clear()
+        self._offsets_dirty = True
+        self._sync_virtual_size()
+        self.refresh()
+
+    def add_posts(self, posts: Iterable[Post]) -> None:
+        """Posts have arrived (loaded or edited): show them in place."""
+        changed = False
+        for post in posts:
+            self._posts[post.id] = post
+            self._measured.pop(post.id, None)
+            self._requested.discard(post.id)
+            changed = True
+        if changed:
+            self._prepare_view()
+            self.refresh()
+
+    @property
+    def post_count(self) -> int:
+        """Number of posts in the stream."""
+        return len(self._ids)
+
+    @property
+    def selected_post(self) -> Post | None:
+        """The post under the cursor, when it is loaded."""
+        if not self._ids:
+            return None
+        return self._posts.get(self._ids[self.cursor])
+
+    def index_of_number(self, number: int) -> int:
+        """Index of the post with this post number (or the nearest loaded before it)."""
+        best = 0
+        for index, pid in enumerate(self._ids):
+            post = self._posts.get(pid)
+            if post is not None and post.number <= number:
+                best = index
+                if post.number == number:
+                    break
+        return best
+
+    # ------------------------------------------------------------------- actions
+
+    def action_next_post(self) -> None:
+        """Select the next post (or the first one in view after scrolling away)."""
+        self._move_cursor(self.cursor + 1 if self._cursor_visible() else self._first_in_view())
+
+    def action_previous_post(self) -> None:
+        """Select the previous post (or the first one in view after scrolling away)."""
+        self._move_cursor(self.cursor - 1 if self._cursor_visible() else self._first_in_view())
+
+    def action_first_post(self) -> None:
+        """Select the first post."""
+        self._move_cursor(0)
+
+    def action_last_post(self) -> None:
+        """Select the last post."""
+        self._move_cursor(len(self._ids) - 1)
+
+    def action_page_down(self) -> None:
+        """Scroll down a screen."""
+        self._scroll_lines(max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_up(self) -> None:
+        """Scroll up a screen."""
+        self._scroll_lines(-max(1, self.scrollable_content_region.height - 1))
+
+    # ------------------------------------------------------------ cursor & scroll
+
+    def _move_cursor(self, index: int) -> None:
+        if not self._ids:
+            return
+        index = max(0, min(index, len(self._ids) - 1))
+        self.cursor = index
+        self._scroll_to_post(index)
+
+    def _cursor_visible(self) -> bool:
+        """Whether any line of the cursor post is in view."""
+        top = self.scroll_offset.y
+        start, end = self._post_span(self.cursor)
+        return end > top and start < top + self.scrollable_content_region.height
+
+    def _first_in_view(self) -> int:
+        """The first post whose top line is in view (or the one covering the view)."""
+        top = self.scroll_offset.y
+        index = self._index_at(top)
+        bottom = top + self.scrollable_content_region.height
+        partly_above = self._post_span(index)[0] < top
+        if partly_above and index + 1 < len(self._ids) and self._post_span(index + 1)[0] < bottom:
+            return index + 1
+        return index
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        """Repaint the gutters of the old and new cursor posts only."""
+        for index in {old, new}:
+            if 0 <= index < len(self._ids):
+                self._refresh_post(index)
+        self.post_message(self.CursorMoved(self, new))
+
+    def _refresh_post(self, index: int) -> None:
+        start, end = self._post_span(index)
+        top = self.scroll_offset.y
+        height = self.scrollable_content_region.height
+        first, last = max(start, top), min(end, top + height)
+        if first < last:
+            self.refresh(Region(0, first - top, self.scrollable_content_region.width, last - first))
+
+    def _scroll_to_post(self, index: int, *, top: bool = False) -> None:
+        """Bring post ``index`` into view and keep it there while posts around it load."""
+        self._follow_cursor = True
+        self._measure_from(index)
+        self._set_scroll_y(self._target_for(index, top=top))
+        self._prepare_view()
+
+    def _target_for(self, index: int, *, top: bool = False) -> int:
+        """Scroll offset that shows post ``index``: unchanged when the whole post is in view,
+        otherwise with the post's first line at the top of the view (reading order)."""
+        start, end = self._post_span(index)
+        view_top = self.scroll_offset.y
+        height = self.scrollable_content_region.height or 1
+        if top or start < view_top or end > view_top + height:
+            return start
+        return view_top
+
+    def _scroll_lines(self, delta: int) -> None:
+        self._follow_cursor = False
+        self._set_scroll_y(self.scroll_offset.y + delta)
+        self._prepare_view()
+
+    def _set_scroll_y(self, y: int) -> None:
+        self._sync_virtual_size()
+        limit = max(0, self._total_height() - self.scrollable_content_region.height)
+        self._apply_scroll(max(0, min(y, limit)))
+        self.refresh()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Measure and load what comes into view (mouse wheel, scrollbar)."""
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self.call_later(self._prepare_view)
+
+    def _apply_scroll(self, y: int) -> None:
+        """Scroll to ``y`` at once (no animation: frugal over SSH)."""
+        self.scroll_to(y=y, animate=False, force=True)
+
+    # The mouse wheel and the scrollbar move the view away from the cursor: stop following it.
+    def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._follow_cursor = False
+        super()._on_mouse_scroll_down(event)
+
+    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._follow_cursor = False
+        super()._on_mouse_scroll_up(event)
+
+    def _on_scroll_to(self, message: ScrollTo) -> None:
+        self._follow_cursor = False
+        super()._on_scroll_to(message)
+
+    def _on_scroll_up(self, event: ScrollUp) -> None:
+        self._follow_cursor = False
+        super()._on_scroll_up(event)
+
+    def _on_scroll_down(self, event: ScrollDown) -> None:
+        self._follow_cursor = False
+        super()._on_scroll_down(event)
+
+    def on_resize(self) -> None:
+        """Re-measure for the new width, keeping the first visible post in place."""
+        self._prepare_view()
+
+    # ---------------------------------------------------------------- measuring
+
+    def _content_width(self) -> int:
+        return max(10, self.scrollable_content_region.width - _GUTTER - 1)
+
+    def _total_height(self) -> int:
+        return self._offsets_now()[-1]
+
+    def _offsets_now(self) -> list[int]:
+        if self._offsets_dirty:
+            self._offsets = [0, *accumulate(self._heights)]
+            self._offsets_dirty = False
+        return self._offsets
+
+    def _post_span(self, index: int) -> tuple[int, int]:
+        offsets = self._offsets_now()
+        return offsets[index], offsets[index + 1]
+
+    def _index_at(self, y: int) -> int:
+        offsets = self._offsets_now()
+        return max(0, min(bisect_right(offsets, y) - 1, len(self._ids) - 1))
+
+    def _sync_virtual_size(self) -> None:
+        size = Size(self.scrollable_content_region.width, self._total_height())
+        if self.virtual_size != size:
+            self.virtual_size = size
+
+    def _lines_for(self, index: int) -> tuple[Content, ...]:
+        """The lines of post ``index`` at the current width (rendering it when needed)."""
+        pid = self._ids[index]
+        width = self._content_width()
+        measured = self._measured.get(pid)
+        if measured is not None and measured.width == width:
+            return measured.lines
+        post = self._posts.get(pid)
+        if post is None:
+            number = self._guess_number(index)
+            lines: tuple[Content, ...] = (
+                Content.styled(f"#{number}" if number else "…", "dim"),
+                Content.styled("loading…", "dim italic"),
+                Content(""),
+            )
+        else:
+            lines = self._render_post(post, width)
+            self._measured[pid] = _Measured(width, lines)
+        if self._heights[index] != len(lines):
+            self._heights[index] = len(lines)
+            self._offsets_dirty = True
+        return lines
+
+    def _guess_number(self, index: int) -> int | None:
+        for step in (-1, 1):
+            neighbour = index + step
+            if 0 <= neighbour < len(self._ids):
+                post = self._posts.get(self._ids[neighbour])
+                if post is not None:
+                    return post.number - step
+        return None
+
+    def _body(self, post: Post) -> RenderedBody:
+        key = (post.id, post.version)
+        body = self._bodies.get(key)
+        if body is None:
+            body = render_html(post.html, base_url=self.base_url)
+            self._bodies[key] = body
+            if len(self._bodies) > _RENDER_CACHE_SIZE:
+                self._bodies.popitem(last=False)
+        else:
+            self._bodies.move_to_end(key)
+        return body
+
+    def _render_post(self, post: Post, width: int) -> tuple[Content, ...]:
+        header = self._header(post)
+        body = self._body(post).lines(width)
+        return (*header.wrap(width), *body, Content(""))
+
+    def _header(self, post: Post) -> Content:
+        parts: list[Content | tuple[str, str] | str] = [text(post.author, "bold $primary")]
+        if post.name and post.name != post.author:
+            parts += [" ", text(post.name, "dim")]
+        parts.append((f"  #{post.number}  {relative_time(post.created_at)}", "dim"))
+        if post.reply_to and post.reply_to != 1:
+            parts.append(("  ↩ ", "dim"))
+            if post.reply_to_user:
+                parts += [text("@" + post.reply_to_user, "dim"), (" ", "dim")]
+            parts.append((f"#{post.reply_to}", "dim"))
+        if post.like_count:
+            parts.append((f"  ♥ {post.like_count}", "$error" if post.liked else "dim"))
+        if post.kind != "regular":
+            parts.append((f"  [{post.kind.replace('_', ' ')}]", "dim italic"))
+        return Content.assemble(*parts)
+
+    def _measure_from(self, index: int) -> None:
+        """Measure post ``index`` and the posts that fill a screen after it."""
+        if not self._ids:
+            return
+        height = self.scrollable_content_region.height or 24
+        filled = 0
+        while index < len(self._ids) and filled < height:
+            filled += len(self._lines_for(index))
+            index += 1
+
+    def _prepare_view(self) -> None:
+        """Measure posts around the view, keep what the reader looks at still, load the rest.
+
+        While the cursor is followed (after ``j``/``k``/``G``…) the cursor post stays in view
+        as the posts around it arrive; otherwise the first visible post keeps its place.
+        """
+        if not self._ids or not self.is_mounted:
+            return
+        top = self.scroll_offset.y
+        height = self.scrollable_content_region.height or 24
+        anchor = self.cursor if self._follow_cursor else self._index_at(top)
+        anchor_row = self._post_span(anchor)[0] - top
+        start = self._index_at(max(0, top))
+        below, filled = start, 0
+        while below < len(self._ids) and filled < height * (1 + _PREFETCH_SCREENS):
+            filled += len(self._lines_for(below))
+            below += 1
+        above, filled = start - 1, 0
+        while above >= 0 and filled < height:
+            filled += len(self._lines_for(above))
+            above -= 1
+        self._lines_for(anchor)
+        new_top = self._post_span(anchor)[0] - anchor_row
+        if self._follow_cursor:
+            self._apply_scroll(max(0, new_top))
+            new_top = self._target_for(anchor)
+        self._sync_virtual_size()
+        limit = max(0, self._total_height() - height)
+        new_top = max(0, min(new_top, limit))
+        if new_top != self.scroll_offset.y:
+            self._apply_scroll(new_top)
+        self._request_missing(max(0, above), below)
+        self.refresh()
+
+    def _request_missing(self, first: int, last: int) -> None:
+        if self.thread is None:
+            return
+        missing = [
+            pid
+            for pid in self._ids[first : last + 1]
+            if pid not in self._posts and pid not in self._requested
+        ]
+        if missing:
+            self._requested.update(missing)
+            self.post_message(self.NeedPosts(self, self.thread.topic.id, missing))
+
+    def forget_requests(self, post_ids: Iterable[str]) -> None:
+        """Loading these posts failed: allow asking for them again."""
+        self._requested.difference_update(post_ids)
+
+    # ----------------------------------------------------------------- rendering
+
+    def render_line(self, y: int) -> Strip:
+        """Render one line of the view."""
+        width = self.scrollable_content_region.width
+        rich_style = self.rich_style
+        if not self._ids:
+            return Strip.blank(width, rich_style)
+        line_no = self.scroll_offset.y + y
+        if line_no >= self._total_height():
+            return Strip.blank(width, rich_style)
+        index = self._index_at(line_no)
+        lines = self._lines_for(index)
+        start = self._post_span(index)[0]
+        offset = line_no - start
+        if offset >= len(lines):
+            return Strip.blank(width, rich_style)
+        content = lines[offset]
+        base = self.visual_style
+        segments: list[Segment] = []
+        if index == self.cursor:
+            cursor_style = self.get_component_rich_style("thread-view--cursor")
+            segments.append(Segment("▌ ", cursor_style))
+        else:
+            segments.append(Segment(" " * _GUTTER, rich_style))
+        segments.extend(content.render_segments(base))
+        strip = Strip(segments)
+        return strip.crop_extend(0, width, rich_style)
