@@ -3,13 +3,14 @@
 ::
 
     ForumError
-     ├── NetworkError     connect/read failures, time-outs (``sent`` tells whether a write may have landed)
+     ├── NetworkError     connect/read failures, time-outs (``sent``: a write may have landed)
      ├── AuthError        401/403: not logged in, bad or revoked key
      ├── NotFound         404
      ├── RateLimited      429 or the backend's equivalent; ``retry_after`` in seconds when known
      ├── Rejected         422 and other refusals, with the server's message
      ├── ServerError      5xx
      └── BadResponse      a body that is not what the API promises
+    PostQueued            not a failure: the forum accepted a post for moderator approval
 
 Every message is one plain sentence meant for the user. Messages may quote server text; the UI
 must show them as plain text (never as markup).
@@ -24,6 +25,7 @@ __all__ = [
     "ForumError",
     "NetworkError",
     "NotFound",
+    "PostQueued",
     "RateLimited",
     "Rejected",
     "ServerError",
@@ -94,3 +96,15 @@ class ServerError(ForumError):
 
 class BadResponse(ForumError):
     """The forum answered with something that is not what its API promises."""
+
+
+class PostQueued(TermforumError):
+    """The forum accepted the post but holds it for a moderator's approval.
+
+    Not an error and not a published post: the text reached the server (``pending_id`` names
+    the queued item when the forum says so), so it must not be sent again.
+    """
+
+    def __init__(self, message: str, *, pending_id: str | None = None) -> None:
+        super().__init__(message)
+        self.pending_id = pending_id

@@ -15,6 +15,7 @@ __all__ = [
     "Group",
     "Notification",
     "Post",
+    "PostLimits",
     "SearchHit",
     "Site",
     "Thread",
@@ -108,6 +109,12 @@ class Post:
     """Username of the author of ``reply_to``, when the server sends it."""
     version: int = 1
     """Edit revision; the renderer caches by (id, version)."""
+    bookmarked: bool = False
+    """Whether the current user bookmarked this post."""
+    bookmark_id: str | None = None
+    """The id of that bookmark, when the forum sends it (needed to remove it)."""
+    yours: bool = False
+    """Whether the current user wrote this post."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +146,17 @@ class Notification:
     topic_id: str | None
     post_number: int | None
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PostLimits:
+    """Length rules a forum applies to new posts (Discourse site-setting defaults)."""
+
+    min_post_length: int = 20
+    min_first_post_length: int = 20
+    min_topic_title_length: int = 15
+    max_topic_title_length: int = 255
+    max_post_length: int = 32000
 
 
 @dataclass(frozen=True, slots=True)
