@@ -151,22 +151,11 @@ async def test_backend_implements_the_protocol_with_search_only(connect) -> None
     assert backend.capabilities == frozenset({"search"})
 
 
-@pytest.mark.parametrize(
-    ("call", "words"),
-    [
-        (lambda b: b.reply("57", "hi"), "Replying"),
-        (lambda b: b.create_topic("1", "Title here", "body"), "Creating topics"),
-        (lambda b: b.edit_post("83", "new"), "Editing"),
-        (lambda b: b.like("83"), "Liking"),
-        (lambda b: b.similar_topics("A title"), "similar topics"),
-        (lambda b: b.notifications(), "Notifications"),
-    ],
-)
-async def test_write_methods_say_not_supported_yet(connect, call, words) -> None:
+async def test_notifications_say_not_supported_yet(connect) -> None:
     forum = FakeForum({})
     with pytest.raises(Rejected, match="not supported yet") as caught:
-        await call(connect(forum))
-    assert words in str(caught.value)
+        await connect(forum).notifications()
+    assert "Notifications" in str(caught.value)
     assert forum.requests == []
 
 

@@ -27,9 +27,17 @@ NON_UI_MODULES = [
     "termforum.backends",
     "termforum.backends.discourse",
     "termforum.demo",
+    "termforum.drafts",
+    "termforum.auth",
+    "termforum.outbox",
+    "termforum.preflight",
 ]
 
 NON_UI_SOURCES = [
+    "drafts.py",
+    "auth.py",
+    "outbox.py",
+    "preflight.py",
     "models.py",
     "errors.py",
     "paths.py",

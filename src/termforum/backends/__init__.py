@@ -14,6 +14,7 @@ from termforum.models import (
     Group,
     Notification,
     Post,
+    PostLimits,
     SearchHit,
     Site,
     Thread,
@@ -25,15 +26,34 @@ from termforum.models import (
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["BACKEND_KINDS", "Backend", "create_backend"]
+    from termforum.auth import Credentials
+
+__all__ = ["BACKEND_KINDS", "CAPABILITIES", "Backend", "create_backend"]
 
 BACKEND_KINDS: tuple[str, ...] = ("discourse",)
 """The backend kinds a config file may name."""
 
+CAPABILITIES: dict[str, str] = {
+    "search": "full-text search (``search``)",
+    "write": "replying and starting topics (``reply``, ``create_topic``, ``my_recent_posts``)",
+    "edit": "editing one's own posts (``edit_post``, ``raw``)",
+    "like": "liking posts and taking likes back (``like``, ``unlike``)",
+    "bookmark": "bookmarking posts (``bookmark``, ``remove_bookmark``)",
+    "similar": "similar topics while composing a new one (``similar_topics``)",
+}
+"""Every capability name a backend may list, and what it allows. Write capabilities are only
+listed when the backend has logged-in credentials; the UI hides what is absent."""
+
 
 @runtime_checkable
 class Backend(Protocol):
-    """What termforum needs from a forum API (contract: see ``docs/design.md``)."""
+    """What termforum needs from a forum API (contract: see ``docs/design.md``).
+
+    Writes (``reply``, ``create_topic``, ``edit_post``, ``like``, ``unlike``, ``bookmark``,
+    ``remove_bookmark``) are sent once and never retried. A failure after the request may
+    have reached the forum is ``NetworkError`` with ``sent=True``; a post held for
+    moderation raises ``PostQueued``; a refusal with the forum's reasons is ``Rejected``.
+    """
 
     kind: ClassVar[str]
     capabilities: frozenset[str]
@@ -49,26 +69,40 @@ class Backend(Protocol):
         period: str | None = None,
     ) -> TopicPage: ...
     async def thread(self, topic_id: str) -> Thread: ...
-    async def posts(self, topic_id: str, post_ids: Sequence[str]) -> list[Post]: ...
+    async def posts(
+        self, topic_id: str, post_ids: Sequence[str], *, include_raw: bool = False
+    ) -> list[Post]: ...
     async def search(self, query: str, *, page: int = 0) -> list[SearchHit]: ...
     async def similar_topics(self, title: str, body: str = "") -> list[Topic]: ...
+    async def limits(self) -> PostLimits: ...
     async def reply(self, topic_id: str, body: str, *, reply_to: int | None = None) -> Post: ...
     async def create_topic(
         self, group_id: str, title: str, body: str, *, tags: Sequence[str] = ()
     ) -> Topic: ...
     async def edit_post(self, post_id: str, body: str) -> Post: ...
-    async def like(self, post_id: str) -> None: ...
+    async def raw(self, post_id: str) -> str: ...
+    async def like(self, post_id: str) -> Post | None: ...
+    async def unlike(self, post_id: str) -> Post | None: ...
+    async def bookmark(self, post_id: str) -> str: ...
+    async def remove_bookmark(self, bookmark_id: str) -> None: ...
+    async def my_recent_posts(self, topic_id: str, *, limit: int = 20) -> list[Post]: ...
     async def notifications(self) -> list[Notification]: ...
     async def me(self) -> User | None: ...
     async def aclose(self) -> None: ...
 
 
-def create_backend(kind: str, base_url: str, *, http: httpx.AsyncClient | None = None) -> Backend:
+def create_backend(
+    kind: str,
+    base_url: str,
+    *,
+    http: httpx.AsyncClient | None = None,
+    credentials: Credentials | None = None,
+) -> Backend:
     """Build the backend named ``kind`` for the forum at ``base_url``."""
     if kind == "discourse":
         from termforum.backends.discourse import DiscourseBackend
 
-        return DiscourseBackend(base_url, http=http)
+        return DiscourseBackend(base_url, http=http, credentials=credentials)
     raise ConfigError(
         f"Unknown forum backend {kind!r}; termforum knows: {', '.join(BACKEND_KINDS)}."
     )

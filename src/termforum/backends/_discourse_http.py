@@ -14,6 +14,9 @@ other 4xx  ``Rejected`` with the server's ``errors[]`` message
 5xx        ``ServerError``
 2xx        the JSON body; not JSON or malformed → ``BadResponse``
 =========  ===================================================================
+
+Writes use ``error_for_write``: a 401/403 without credentials says to log in, a 422 (or a
+400 with ``errors``) quotes every reason the server gave, and a 5xx names the write.
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ from termforum.net import parse_retry_after
 
 MAX_MESSAGE = 300
 """Longest server message quoted in an error (characters)."""
+
+MAX_REJECTION = 1000
+"""Longest list of validation messages quoted when a write is refused (characters)."""
 
 
 def read_json(response: httpx.Response, what: str) -> Any:
@@ -87,6 +93,70 @@ def error_for_status(response: httpx.Response, what: str) -> ForumError:
     return BadResponse(
         f"The forum answered {what} with an unexpected HTTP {status}.", status=status
     )
+
+
+def error_for_write(
+    response: httpx.Response, *, doing: str, thing: str, anonymous: bool
+) -> ForumError:
+    """The typed error for a non-2xx answer to a write (post, edit, like, bookmark).
+
+    ``doing`` completes "to ...": ``"send your reply"``; ``thing`` names what was written to:
+    ``"topic 57"``. Unlike reads, a 403 without credentials says to log in, and a 422 (or a
+    400 with ``errors``) quotes every one of the server's reasons as it wrote them.
+    """
+    status = response.status_code
+    body = _json_or_none(response)
+    if status in (401, 403):
+        if anonymous:
+            return AuthError(
+                f"Log in to {doing}: the forum does not accept that from a visitor without an "
+                "account.",
+                status=status,
+            )
+        says = server_message(body)
+        return AuthError(
+            says
+            or f"The forum did not let you {doing}; your login may lack the write permission "
+            "or have been revoked.",
+            status=status,
+        )
+    if status in (404, 410):
+        return NotFound(
+            f"The forum has no {thing}, or you are not allowed to see it.", status=status
+        )
+    if status == 422 or (status == 400 and rejection_message(body)):
+        return Rejected(
+            rejection_message(body) or f"The forum refused to {doing} (HTTP {status}).",
+            status=status,
+        )
+    if status >= 500:
+        says = server_message(body)
+        detail = f"{says.rstrip('.')}, HTTP {status}" if says else f"HTTP {status}"
+        return ServerError(f"The forum failed while trying to {doing} ({detail}).", status=status)
+    return error_for_status(response, thing)
+
+
+def rejection_message(body: object) -> str | None:
+    """Every message of a Discourse ``errors`` list, joined as plain text, or None.
+
+    The server's words are kept as written; only control characters are dropped and runs
+    of whitespace collapsed. Messages without final punctuation are joined with ``"; "``.
+    """
+    if not isinstance(body, dict):
+        return None
+    errors = body.get("errors")
+    if isinstance(errors, str):
+        errors = [errors]
+    if not isinstance(errors, list):
+        return server_message(body)
+    parts = [clean_message(str(item)) for item in errors if isinstance(item, str | int | float)]
+    parts = [part for part in parts if part]
+    if not parts:
+        return None
+    text = parts[0]
+    for part in parts[1:]:
+        text += (" " if text.endswith((".", "!", "?", "…")) else "; ") + part
+    return text if len(text) <= MAX_REJECTION else text[: MAX_REJECTION - 1].rstrip() + "…"
 
 
 def server_message(body: object) -> str | None:

@@ -19,7 +19,17 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
-from termforum.models import Group, Post, SearchHit, Site, Thread, Topic, TopicPage, User
+from termforum.models import (
+    Group,
+    Post,
+    PostLimits,
+    SearchHit,
+    Site,
+    Thread,
+    Topic,
+    TopicPage,
+    User,
+)
 
 Json = Mapping[str, Any]
 
@@ -107,6 +117,13 @@ def _id(value: object) -> str:
 
 def _opt_id(value: object) -> str | None:
     return None if value is None or value == "" else _id(value)
+
+
+def _opt_id_or_none(value: object) -> str | None:
+    """An optional id that is None (not an error) when it is not id-like."""
+    if isinstance(value, bool) or not isinstance(value, int | str) or value == "":
+        return None
+    return str(value)
 
 
 def _opt_int(value: object) -> int | None:
@@ -379,12 +396,18 @@ def _likes(post: Json) -> tuple[int, bool]:
 
 
 def parse_post(post: Json, topic_id: str) -> Post:
-    """``Post`` from one item of ``post_stream.posts``; ``topic_id`` if the post lacks one."""
+    """``Post`` from one item of ``post_stream.posts`` (or a write's answer); ``topic_id`` if
+    the post lacks one.
+
+    ``bookmark_id`` is only sent by servers with polymorphic bookmarks (2022+), and only
+    when the post is bookmarked; ``yours`` only when the request was authenticated.
+    """
     like_count, liked = _likes(post)
     reply_to_user = post.get("reply_to_user")
     own_topic = post.get("topic_id")
     raw = post.get("raw")
     kind = post.get("post_type")
+    bookmarked = bool(post.get("bookmarked"))
     return Post(
         id=_id(post["id"]),
         topic_id=topic_id if own_topic is None else _id(own_topic),
@@ -401,6 +424,9 @@ def parse_post(post: Json, topic_id: str) -> Post:
         name=plain(post.get("name")) or None,
         reply_to_user=_username(reply_to_user),
         version=_int(post.get("version"), 1),
+        bookmarked=bookmarked,
+        bookmark_id=_opt_id_or_none(post.get("bookmark_id")) if bookmarked else None,
+        yours=post.get("yours") is True,
     )
 
 
@@ -414,6 +440,7 @@ def parse_thread(data: Json) -> Thread:
     topic_id = _id(data["id"])
     stream = data["post_stream"]
     posts = tuple(parse_post(post, topic_id) for post in stream.get("posts") or ())
+    posts = _with_topic_bookmarks(posts, data.get("bookmarks"))
     ids = stream.get("stream")
     post_ids = tuple(_id(i) for i in ids) if ids is not None else tuple(p.id for p in posts)
     details = data.get("details") or {}
@@ -520,3 +547,165 @@ def parse_current_user(data: Json) -> User:
         post_count=_opt_int(user.get("post_count")),
         likes_received=_opt_int(user.get("likes_received")),
     )
+
+
+def parse_user_profile(data: Json) -> User:
+    """``User`` from ``/u/{username}.json`` (``{"user": {...}}``)."""
+    return parse_current_user({"current_user": data["user"]})
+
+
+# --- the write path ---------------------------------------------------------------------------
+
+
+def _with_topic_bookmarks(posts: tuple[Post, ...], bookmarks: object) -> tuple[Post, ...]:
+    """Fill in ``bookmark_id`` from a topic's ``bookmarks`` list (Discourse 2022+ sends the
+    current user's bookmarks there, ``{id, bookmarkable_id, bookmarkable_type}``)."""
+    if not isinstance(bookmarks, list) or not bookmarks:
+        return posts
+    by_post: dict[str, str] = {}
+    for bookmark in bookmarks:
+        if not isinstance(bookmark, Mapping):
+            continue
+        if bookmark.get("bookmarkable_type") not in (None, "Post"):
+            continue
+        target = _opt_id_or_none(bookmark.get("bookmarkable_id") or bookmark.get("post_id"))
+        mark = _opt_id_or_none(bookmark.get("id"))
+        if target is not None and mark is not None:
+            by_post[target] = mark
+    if not by_post:
+        return posts
+    return tuple(
+        replace(post, bookmarked=True, bookmark_id=by_post[post.id]) if post.id in by_post else post
+        for post in posts
+    )
+
+
+def is_enqueued(data: object) -> bool:
+    """Whether a ``POST /posts.json`` answer says the post waits in the moderation queue.
+
+    Discourse then answers 200 with ``NewPostResultSerializer`` itself instead of the post:
+    ``{"action": "enqueued", "success": true, "pending_count": N, "pending_post": {...}}``
+    (``pending_post`` since 2019).
+    """
+    return isinstance(data, Mapping) and str(data.get("action")) == "enqueued"
+
+
+def pending_post_id(data: Json) -> str | None:
+    """The id of the queued item of an ``enqueued`` answer, when the forum sends it."""
+    pending = data.get("pending_post")
+    if isinstance(pending, Mapping):
+        return _opt_id_or_none(pending.get("id"))
+    return None
+
+
+def unwrap_post(data: Json) -> Json:
+    """The post object of a write's answer: bare (``POST /posts.json``) or nested
+    (``{"post": {...}}`` from ``PUT /posts/{id}.json`` or with ``nested_post=true``)."""
+    nested = data.get("post")
+    if isinstance(nested, Mapping) and "id" in nested and "post_number" not in data:
+        return nested
+    return data
+
+
+def looks_like_post(data: object) -> bool:
+    """Whether an answer is a post object (an id and a post number), bare or nested."""
+    if not isinstance(data, Mapping):
+        return False
+    post = unwrap_post(data)
+    return (
+        _opt_id_or_none(post.get("id")) is not None
+        and _opt_int(post.get("post_number")) is not None
+    )
+
+
+def parse_created_topic(post: Json, title: str, group_id: str | None, tags: Sequence[str]) -> Topic:
+    """``Topic`` from the first post Discourse answers ``POST /posts.json`` with.
+
+    The answer is the opening post, not the topic: ``topic_id`` names the topic, and the
+    title and tags are the ones sent unless the answer has its own (``topic_title``,
+    ``title``, ``tags``: not in the recorded shapes, but cheap to honour).
+    """
+    own_title = post.get("topic_title") or post.get("title")
+    created = parse_time(post.get("created_at"))
+    author = post.get("username")
+    tag_names = _tags(post.get("tags")) if isinstance(post.get("tags"), list) else tuple(tags)
+    category = post.get("category_id")
+    return Topic(
+        id=_id(post["topic_id"]),
+        group_id=_opt_id(category) if category is not None else group_id,
+        title=plain(own_title) if isinstance(own_title, str) and own_title else title,
+        author=author if isinstance(author, str) and author else None,
+        posts_count=1,
+        created_at=created,
+        last_posted_at=created,
+        tags=tag_names,
+        last_poster=author if isinstance(author, str) and author else None,
+    )
+
+
+def parse_similar_topics(data: Json | list[Any]) -> list[Topic]:
+    """Topics from ``/topics/similar_to.json``.
+
+    A bare ``[]`` means "nothing to suggest" (title too short, too few topics). Otherwise
+    ``{"similar_topics": [{"id", "blurb", "created_at", "url", "topic_id"}], "topics": [...]}``
+    (``rest_serializer``: the topics are sideloaded and joined by ``topic_id``); an item that
+    embeds its ``topic`` or carries a title itself is read directly. The ``blurb`` becomes the
+    topic's ``excerpt``.
+    """
+    if isinstance(data, list):
+        items: Sequence[Any] = data
+        sideloaded: dict[str, Json] = {}
+    else:
+        items = data.get("similar_topics") or ()
+        sideloaded = {
+            _id(topic["id"]): topic
+            for topic in data.get("topics") or ()
+            if isinstance(topic, Mapping) and _opt_id_or_none(topic.get("id")) is not None
+        }
+    topics: list[Topic] = []
+    seen: set[str] = set()
+    for item in items:
+        if not isinstance(item, Mapping):
+            continue
+        embedded = item.get("topic")
+        if isinstance(embedded, Mapping):
+            raw = embedded
+        else:
+            key = _opt_id_or_none(item.get("topic_id") or item.get("id"))
+            raw = sideloaded.get(key) if key is not None else None
+            if raw is None:
+                raw = item
+        if not (raw.get("title") or raw.get("fancy_title")):
+            continue
+        topic = parse_list_topic(raw, {})
+        blurb = html_to_text(item.get("blurb"))
+        if blurb:
+            topic = replace(topic, excerpt=blurb)
+        if topic.id not in seen:
+            seen.add(topic.id)
+            topics.append(topic)
+    return topics
+
+
+def parse_post_limits(data: object) -> PostLimits:
+    """``PostLimits`` from ``/site/settings.json`` (``SiteSetting.client_settings_json``).
+
+    Each limit is taken when the forum sends a whole number for it (0 allowed for minimums,
+    meaning none); anything else keeps Discourse's default. Never raises.
+    """
+    defaults = PostLimits()
+    if not isinstance(data, Mapping):
+        return defaults
+    values: dict[str, int] = {}
+    for name in (
+        "min_post_length",
+        "min_first_post_length",
+        "min_topic_title_length",
+        "max_topic_title_length",
+        "max_post_length",
+    ):
+        value = data.get(name)
+        number = _opt_int(value) if not isinstance(value, bool) else None
+        if number is not None and (number > 0 or (number == 0 and name.startswith("min_"))):
+            values[name] = number
+    return replace(defaults, **values)

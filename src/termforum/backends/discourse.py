@@ -1,44 +1,73 @@
-"""The Discourse backend: read path (site, categories, topic lists, topics, posts, search).
+"""The Discourse backend: reads (site, categories, topic lists, topics, posts, search) and
+writes (replies, new topics, edits, likes, bookmarks), plus similar topics and post limits.
 
-Every method raises only ``termforum.errors.ForumError`` subclasses: transport failures come
-from ``termforum.net.send``, HTTP statuses from ``_discourse_http``, and a body that does not
-have the promised shape (a ``KeyError``/``TypeError``/``ValueError`` in ``_discourse_parse``)
-becomes ``BadResponse``.
+Every method raises only ``termforum.errors.ForumError`` subclasses (and ``PostQueued`` when a
+new post waits for a moderator): transport failures come from ``termforum.net.send``, HTTP
+statuses from ``_discourse_http``, and a body that does not have the promised shape (a
+``KeyError``/``TypeError``/``ValueError`` in ``_discourse_parse``) becomes ``BadResponse``.
 
-Writing (reply, new topic, edit, like), similar topics and notifications come later; those
-methods raise ``Rejected`` and are absent from ``capabilities``.
+Writes are sent exactly once: nothing here retries them, and each goes through
+``termforum.net.send``, so a failure after the request was written (a read time-out, a
+connection dropped while waiting) is a ``NetworkError`` with ``sent=True``: the outcome is
+unknown and the caller must reconcile (``my_recent_posts``) before sending again. A
+``BadResponse`` from a write means the forum answered 2xx: the write most likely landed.
+
+Credentials never reach a message, a log line or a ``repr``: the header values are read from
+``Credentials.headers()`` only while a request is built, server messages that echo them are
+masked, and no local variable of this module holds them across an ``await``.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import quote
 
 import httpx
 
-from termforum.backends._discourse_http import clean_message, read_json
+from termforum.backends._discourse_http import (
+    clean_message,
+    error_for_write,
+    read_json,
+    rejection_message,
+    server_message,
+)
 from termforum.backends._discourse_parse import (
+    LIKE_ACTION,
     category_url_paths,
+    is_enqueued,
+    looks_like_post,
     parse_about,
     parse_category_list_groups,
+    parse_created_topic,
     parse_current_user,
+    parse_post,
+    parse_post_limits,
     parse_posts,
     parse_search,
+    parse_similar_topics,
     parse_site,
     parse_site_groups,
     parse_thread,
     parse_topic_list,
+    parse_user_profile,
+    pending_post_id,
     search_error,
+    unwrap_post,
 )
 from termforum.errors import (
     AuthError,
     BadResponse,
     ConfigError,
     ForumError,
+    NetworkError,
     NotFound,
+    PostQueued,
+    RateLimited,
     Rejected,
+    ServerError,
 )
 from termforum.models import (
     TOP_PERIODS,
@@ -46,6 +75,7 @@ from termforum.models import (
     Group,
     Notification,
     Post,
+    PostLimits,
     SearchHit,
     Site,
     Thread,
@@ -53,9 +83,20 @@ from termforum.models import (
     TopicPage,
     User,
 )
-from termforum.net import make_client, send
+from termforum.net import SECRET_HEADERS, make_client, send
 
-__all__ = ["POSTS_BATCH_SIZE", "DiscourseBackend"]
+if TYPE_CHECKING:
+    from termforum.auth import Credentials
+
+__all__ = [
+    "POSTS_BATCH_SIZE",
+    "QUEUED_MESSAGE",
+    "READ_CAPABILITIES",
+    "WRITE_CAPABILITIES",
+    "DiscourseBackend",
+]
+
+log = logging.getLogger(__name__)
 
 MEGA_STREAM_MAX_PAGES = 200
 """Most ``post_ids.json`` pages read to complete a mega topic's stream."""
@@ -72,6 +113,22 @@ costs at most 25 bytes (``post_ids%5B%5D=`` + up to 9 digits + ``&``), so 200 id
 User API key budget of 20 requests a minute.
 """
 
+SIMILAR_QUERY_BYTES = 2000
+"""Most bytes (URL-encoded) of the body sent to ``/topics/similar_to.json``.
+
+The body travels in the query string, which nginx caps at 8 KiB; Discourse only needs the
+start of it to find similar topics.
+"""
+
+READ_CAPABILITIES: frozenset[str] = frozenset({"search"})
+"""What the backend can do for anyone, logged in or not."""
+
+WRITE_CAPABILITIES: frozenset[str] = frozenset({"write", "like", "bookmark", "edit", "similar"})
+"""What it can do only with credentials that carry a user's identity."""
+
+QUEUED_MESSAGE = "Your post is waiting for a moderator's approval."
+"""The ``PostQueued`` message when Discourse puts a new post in the review queue."""
+
 _T = TypeVar("_T")
 
 
@@ -86,6 +143,31 @@ def _scrub(error: ForumError, secrets: Iterable[str]) -> None:
         error.args = (message,)
 
 
+def _wire_id(value: str) -> int | str:
+    """An id as Discourse expects it in a JSON body: a number when it is one."""
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() else text
+
+
+def _path_id(value: str) -> str:
+    """An id made safe for one URL path segment (server ids are untrusted)."""
+    return quote(str(value), safe="")
+
+
+def _clip_query(text: str, limit: int) -> str:
+    """The longest prefix of ``text`` whose URL encoding fits in ``limit`` bytes."""
+    if len(quote(text, safe="")) <= limit:
+        return text
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(quote(text[:middle], safe="")) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low]
+
+
 class DiscourseBackend:
     """A Discourse forum spoken to through its JSON API.
 
@@ -94,20 +176,22 @@ class DiscourseBackend:
     closed by ``aclose()``; without one the backend builds its own with ``make_client`` and
     closes it in ``aclose()``. Calling ``aclose()`` twice is safe either way.
 
-    ``credentials``: anything with a ``headers()`` method (or a ``headers`` mapping) giving
-    the headers that authenticate a request, e.g. ``{"User-Api-Key": ...}``; they are added to
-    every request and never appear in messages. ``None`` reads anonymously.
+    ``credentials``: a ``termforum.auth.Credentials`` (anything with a ``headers()`` method,
+    and optionally ``logged_in`` and ``username``, is accepted). Its headers are added to
+    every request and never appear in messages. ``None`` or anonymous credentials read
+    anonymously, and ``capabilities`` then lists only what a visitor can do.
     """
 
     kind: ClassVar[str] = "discourse"
-    capabilities: frozenset[str] = frozenset({"search"})
+    capabilities: frozenset[str] = READ_CAPABILITIES
+    """Anonymous by default; an instance with a logged-in user adds ``WRITE_CAPABILITIES``."""
 
     def __init__(
         self,
         base_url: str,
         *,
         http: httpx.AsyncClient | None = None,
-        credentials: object | None = None,
+        credentials: Credentials | None = None,
     ) -> None:
         url = base_url.strip().rstrip("/")
         try:
@@ -126,6 +210,19 @@ class DiscourseBackend:
         self._credentials = credentials
         self._category_paths: dict[str, str] = {}
         self._closed = False
+        self._limits: PostLimits | None = None
+        self._username: str | None = None
+        if self.logged_in:
+            self.capabilities = READ_CAPABILITIES | WRITE_CAPABILITIES
+            named = getattr(credentials, "username", None)
+            if isinstance(named, str) and named:
+                # Who logged in (user key) or whom an admin key acts as (Api-Username);
+                # ``me()`` replaces it with what the forum says.
+                self._username = named
+
+    def __repr__(self) -> str:
+        who = "logged in" if self.logged_in else "anonymous"
+        return f"DiscourseBackend({self.base_url!r}, {who})"
 
     async def __aenter__(self) -> DiscourseBackend:
         return self
@@ -141,29 +238,104 @@ class DiscourseBackend:
         if self._owns_http:
             await self._http.aclose()
 
+    @property
+    def logged_in(self) -> bool:
+        """Whether requests carry a user's identity (so writes can be offered)."""
+        if self._credentials is None:
+            return False
+        flag = getattr(self._credentials, "logged_in", None)
+        if isinstance(flag, bool):
+            return flag
+        return bool(self._auth_headers())
+
     # --- plumbing -----------------------------------------------------------------------------
 
     def _auth_headers(self) -> dict[str, str] | None:
         source = getattr(self._credentials, "headers", None)
         headers = source() if callable(source) else source
-        return dict(headers) if isinstance(headers, Mapping) else None
+        return dict(headers) if isinstance(headers, Mapping) and headers else None
+
+    def _secret_values(self) -> list[str]:
+        """The secret credential header values (keys, not user names), for masking; never
+        stored."""
+        headers = self._auth_headers() or {}
+        return [value for name, value in headers.items() if name.lower() in SECRET_HEADERS]
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Sequence[tuple[str, str | int]] | None = None,
+        body: Any = None,
+    ) -> httpx.Response:
+        """Send one request to ``path`` (starting with ``/``) under the forum URL, once."""
+        if self._closed:
+            raise ForumError("This forum connection has been closed.")
+        request = self._http.build_request(
+            method,
+            self.base_url + path,
+            params=params,
+            json=body,
+            headers=self._auth_headers(),
+        )
+        try:
+            return await send(self._http, request)
+        except ForumError as error:
+            _scrub(error, self._secret_values())
+            raise
 
     async def _get(
         self, path: str, what: str, params: Sequence[tuple[str, str | int]] | None = None
     ) -> Any:
         """GET ``path`` (starting with ``/``) under the forum URL; the decoded JSON."""
-        if self._closed:
-            raise ForumError("This forum connection has been closed.")
-        credentials = self._auth_headers()
-        request = self._http.build_request(
-            "GET", self.base_url + path, params=params, headers=credentials
-        )
-        response = await send(self._http, request)
+        response = await self._request("GET", path, params=params)
         try:
             return read_json(response, what)
         except ForumError as error:
-            if credentials:
-                _scrub(error, credentials.values())
+            _scrub(error, self._secret_values())
+            raise
+
+    async def _write(
+        self,
+        method: str,
+        path: str,
+        *,
+        doing: str,
+        thing: str,
+        body: Any = None,
+        params: Sequence[tuple[str, str | int]] | None = None,
+    ) -> Any:
+        """Send a write once and return its decoded JSON answer (None for an empty body).
+
+        ``doing`` completes "to ..." in messages (``"send your reply"``), ``thing`` names
+        what is written to (``"topic 57"``).
+        """
+        response = await self._request(method, path, params=params, body=body)
+        return self._write_answer(response, method, path, doing=doing, thing=thing)
+
+    def _write_answer(
+        self, response: httpx.Response, method: str, path: str, *, doing: str, thing: str
+    ) -> Any:
+        """The decoded answer to a write, or the typed error for it."""
+        log.debug("%s %s -> HTTP %s", method, path, response.status_code)
+        try:
+            if response.history and response.request.method != method:
+                # A 301/302 turned the write into a GET: it never reached the forum.
+                raise Rejected(
+                    f"The forum redirected the request to {response.url.host}, so it could not "
+                    f"{doing}; check the forum's address (https:// and the exact host name)."
+                )
+            status = response.status_code
+            if not 200 <= status < 300:
+                raise error_for_write(
+                    response, doing=doing, thing=thing, anonymous=not self.logged_in
+                )
+            if not response.content.strip():
+                return None
+            return read_json(response, thing)
+        except ForumError as error:
+            _scrub(error, self._secret_values())
             raise
 
     @staticmethod
@@ -174,6 +346,26 @@ class DiscourseBackend:
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             raise BadResponse(
                 f"The forum's answer for {what} is not in the expected form."
+            ) from exc
+
+    @staticmethod
+    def _written_post(data: Any, done: str) -> Post:
+        """The post a write answered with; ``done`` says what happened ("Your reply was sent").
+
+        Raises ``PostQueued`` for a post held for moderation and ``Rejected`` for a 2xx
+        answer that carries ``errors`` (``nested_post`` answers).
+        """
+        if is_enqueued(data):
+            raise PostQueued(QUEUED_MESSAGE, pending_id=pending_post_id(data))
+        if isinstance(data, Mapping) and data.get("errors") and not looks_like_post(data):
+            raise Rejected(rejection_message(data) or "The forum refused the post.")
+        try:
+            post = unwrap_post(data)
+            return parse_post(post, str(post["topic_id"]))
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            raise BadResponse(
+                f"{done}, but the forum's answer is not in the expected form; reload the "
+                "topic to see it."
             ) from exc
 
     # --- site and groups ----------------------------------------------------------------------
@@ -288,11 +480,14 @@ class DiscourseBackend:
             after += len(more)
         return replace(thread, post_ids=tuple(ids))
 
-    async def posts(self, topic_id: str, post_ids: Sequence[str]) -> list[Post]:
+    async def posts(
+        self, topic_id: str, post_ids: Sequence[str], *, include_raw: bool = False
+    ) -> list[Post]:
         """The posts of a topic with these ids, in the order asked (duplicates once).
 
         Ids are sent as ``post_ids[]`` in the query string, ``POSTS_BATCH_SIZE`` per request;
-        ids the forum does not return (deleted, hidden) are left out.
+        ids the forum does not return (deleted, hidden) are left out. ``include_raw`` asks
+        for each post's Markdown source too (``Post.raw``).
         """
         topic_id = str(topic_id)
         wanted = list(dict.fromkeys(str(post_id) for post_id in post_ids))
@@ -301,7 +496,10 @@ class DiscourseBackend:
         found: dict[str, Post] = {}
         for start in range(0, len(wanted), POSTS_BATCH_SIZE):
             batch = wanted[start : start + POSTS_BATCH_SIZE]
-            data = await self._get(path, what, [("post_ids[]", post_id) for post_id in batch])
+            params: list[tuple[str, str | int]] = [("post_ids[]", post_id) for post_id in batch]
+            if include_raw:
+                params.append(("include_raw", "true"))
+            data = await self._get(path, what, params)
             for post in self._parse(what, parse_posts, data, topic_id):
                 found[post.id] = post
         return [found[post_id] for post_id in wanted if post_id in found]
@@ -326,38 +524,285 @@ class DiscourseBackend:
         return hits
 
     async def me(self) -> User | None:
-        """The logged-in user, or None when the forum says nobody is (404/401/403)."""
+        """The logged-in user, or None when nobody is.
+
+        Asks ``/session/current.json``. Anonymously, a 404/401/403 there means "nobody" and
+        gives None. With credentials, a 401/403 means the forum refused them (a revoked or
+        wrong key) and is raised as ``AuthError``; a 404 (servers without the route) falls
+        back to ``/u/{username}.json`` when the credentials name the user.
+        """
         what = "current user"
         try:
             data = await self._get("/session/current.json", what)
-        except (NotFound, AuthError):
+        except AuthError:
+            if self.logged_in:
+                raise
             return None
-        return self._parse(what, parse_current_user, data)
+        except NotFound:
+            named = getattr(self._credentials, "username", None)
+            if not self.logged_in or not isinstance(named, str) or not named:
+                return None
+            data = await self._get(f"/u/{_path_id(named)}.json", what)
+            user = self._parse(what, parse_user_profile, data)
+        else:
+            user = self._parse(what, parse_current_user, data)
+        if self.logged_in:
+            self._username = user.username
+        return user
 
-    # --- not supported yet --------------------------------------------------------------------
+    async def _current_username(self) -> str | None:
+        """The logged-in user's name (asked once, then remembered); None when anonymous."""
+        if self._username is None and self.logged_in:
+            try:
+                await self.me()
+            except NotFound:
+                return None
+        return self._username
 
-    async def similar_topics(self, title: str, body: str = "") -> list[Topic]:
-        """Not supported yet: raises ``Rejected``."""
-        raise Rejected("Finding similar topics is not supported yet.")
+    # --- writing ------------------------------------------------------------------------------
 
     async def reply(self, topic_id: str, body: str, *, reply_to: int | None = None) -> Post:
-        """Not supported yet: raises ``Rejected``."""
-        raise Rejected("Replying is not supported yet.")
+        """Post ``body`` (Markdown) to a topic, as a reply to post number ``reply_to`` if given.
+
+        ``POST /posts.json`` with ``{raw, topic_id, reply_to_post_number}``; the forum answers
+        with the new post. Sent once, never retried. Raises ``PostQueued`` when the post waits
+        for a moderator, ``Rejected`` with the forum's reasons on 422 ("Body is too short"),
+        ``AuthError`` when not logged in, and ``NetworkError(sent=True)`` when the answer
+        never came (the post may exist: reconcile with ``my_recent_posts``).
+        """
+        topic_id = str(topic_id)
+        payload: dict[str, Any] = {"raw": body, "topic_id": _wire_id(topic_id)}
+        if reply_to is not None:
+            payload["reply_to_post_number"] = int(reply_to)
+        data = await self._write(
+            "POST", "/posts.json", doing="send your reply", thing=f"topic {topic_id}", body=payload
+        )
+        return self._written_post(data, "Your reply was sent")
 
     async def create_topic(
         self, group_id: str, title: str, body: str, *, tags: Sequence[str] = ()
     ) -> Topic:
-        """Not supported yet: raises ``Rejected``."""
-        raise Rejected("Creating topics is not supported yet.")
+        """Start a topic in category ``group_id`` with ``title``, ``body`` and ``tags``.
+
+        ``POST /posts.json`` with ``{title, raw, category, tags}``; the forum answers with the
+        opening post, from which the ``Topic`` is built (title and tags as sent, unless the
+        answer carries its own). An empty ``group_id`` leaves the category to the forum.
+        Errors as for ``reply``.
+        """
+        group = str(group_id) if group_id is not None else ""
+        payload: dict[str, Any] = {"title": title, "raw": body}
+        if group:
+            payload["category"] = _wire_id(group)
+        if tags:
+            payload["tags"] = [str(tag) for tag in tags]
+        thing = f"category {group}" if group else "forum"
+        data = await self._write(
+            "POST", "/posts.json", doing="create the topic", thing=thing, body=payload
+        )
+        post = self._written_post(data, "The topic was created")
+        try:
+            return parse_created_topic(unwrap_post(data), title, group or None, tuple(tags))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BadResponse(
+                f"The topic was created (post {post.id}), but the forum's answer is not in the "
+                "expected form; reload the list to see it."
+            ) from exc
 
     async def edit_post(self, post_id: str, body: str) -> Post:
-        """Not supported yet: raises ``Rejected``."""
-        raise Rejected("Editing posts is not supported yet.")
+        """Replace the Markdown of post ``post_id`` with ``body``; the updated post.
 
-    async def like(self, post_id: str) -> None:
-        """Not supported yet: raises ``Rejected``."""
-        raise Rejected("Liking posts is not supported yet.")
+        ``PUT /posts/{id}.json`` with ``{"post": {"raw": ...}}`` → ``{"post": {...}}``.
+        Errors as for ``reply`` (a 403 when the post is not yours to edit).
+        """
+        post_id = str(post_id)
+        data = await self._write(
+            "PUT",
+            f"/posts/{_path_id(post_id)}.json",
+            doing="save your edit",
+            thing=f"post {post_id}",
+            body={"post": {"raw": body}},
+        )
+        return self._written_post(data, "Your edit was saved")
+
+    async def raw(self, post_id: str) -> str:
+        """The Markdown source of post ``post_id`` (``GET /posts/{id}.json``, its ``raw``)."""
+        post_id = str(post_id)
+        what = f"post {post_id}"
+        data = await self._get(f"/posts/{_path_id(post_id)}.json", what)
+        raw = data.get("raw") if isinstance(data, Mapping) else None
+        if not isinstance(raw, str):
+            raise BadResponse(f"The forum's answer for {what} has no Markdown source.")
+        return raw
+
+    async def like(self, post_id: str) -> Post | None:
+        """Like post ``post_id``; the updated post when the forum sends it, else None.
+
+        ``POST /post_actions.json`` with ``{id, post_action_type_id: 2}``.
+        """
+        post_id = str(post_id)
+        data = await self._write(
+            "POST",
+            "/post_actions.json",
+            doing="like the post",
+            thing=f"post {post_id}",
+            body={"id": _wire_id(post_id), "post_action_type_id": LIKE_ACTION},
+        )
+        return self._maybe_post(data)
+
+    async def unlike(self, post_id: str) -> Post | None:
+        """Take back the like of post ``post_id``; the updated post when the forum sends it.
+
+        ``DELETE /post_actions/{id}.json?post_action_type_id=2``.
+        """
+        post_id = str(post_id)
+        data = await self._write(
+            "DELETE",
+            f"/post_actions/{_path_id(post_id)}.json",
+            doing="remove your like",
+            thing=f"post {post_id}",
+            params=[("post_action_type_id", LIKE_ACTION)],
+        )
+        return self._maybe_post(data)
+
+    @staticmethod
+    def _maybe_post(data: Any) -> Post | None:
+        """The post in a like/unlike answer, or None when the answer is not a post."""
+        if not looks_like_post(data):
+            return None
+        post = unwrap_post(data)
+        try:
+            return parse_post(post, str(post["topic_id"]))
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            return None
+
+    async def bookmark(self, post_id: str) -> str:
+        """Bookmark post ``post_id``; the bookmark's id (needed by ``remove_bookmark``).
+
+        ``POST /bookmarks.json`` with ``{bookmarkable_id, bookmarkable_type: "Post"}`` →
+        ``{"success": "OK", "id": N}``. Servers from before polymorphic bookmarks (2022)
+        want ``{post_id}`` and refuse the new form with a 400 "param is missing ... post_id":
+        only then is the older form sent, once.
+        """
+        post_id = str(post_id)
+        doing, thing = "bookmark the post", f"post {post_id}"
+        current = {"bookmarkable_id": _wire_id(post_id), "bookmarkable_type": "Post"}
+        response = await self._request("POST", "/bookmarks.json", body=current)
+        if response.status_code in (400, 422) and _wants_post_id(response):
+            log.debug("POST /bookmarks.json -> HTTP %s; trying the post_id form", 400)
+            older = {"post_id": _wire_id(post_id)}
+            response = await self._request("POST", "/bookmarks.json", body=older)
+        data = self._write_answer(response, "POST", "/bookmarks.json", doing=doing, thing=thing)
+        mark = data.get("id") if isinstance(data, Mapping) else None
+        if isinstance(mark, bool) or not isinstance(mark, int | str) or mark == "":
+            raise BadResponse(
+                "The forum bookmarked the post but did not say the bookmark's id; reload the "
+                "topic to see it."
+            )
+        return str(mark)
+
+    async def remove_bookmark(self, bookmark_id: str) -> None:
+        """Delete bookmark ``bookmark_id`` (``DELETE /bookmarks/{id}.json``)."""
+        bookmark_id = str(bookmark_id)
+        await self._write(
+            "DELETE",
+            f"/bookmarks/{_path_id(bookmark_id)}.json",
+            doing="remove the bookmark",
+            thing=f"bookmark {bookmark_id}",
+        )
+
+    # --- composing helpers --------------------------------------------------------------------
+
+    async def similar_topics(self, title: str, body: str = "") -> list[Topic]:
+        """Topics like the one being written (``GET /topics/similar_to.json?title=&raw=``).
+
+        [] when the title is blank, when the forum has nothing to suggest (it answers a bare
+        ``[]`` for short titles or small sites), when an older server refuses short input
+        with a 400 (those also required ``raw``), and when the route does not exist (404).
+        Only the start of ``body`` is sent (it travels in the query string).
+        """
+        title = title.strip()
+        if not title:
+            return []
+        params: list[tuple[str, str | int]] = [("title", title)]
+        raw = _clip_query(body, SIMILAR_QUERY_BYTES) if body.strip() else ""
+        if raw:
+            params.append(("raw", raw))
+        what = "similar topics"
+        try:
+            data = await self._get("/topics/similar_to.json", what, params)
+        except NotFound:
+            return []  # no such route: a forum without the feature
+        except Rejected as error:
+            if error.status in (400, 414):
+                return []
+            raise
+        return self._parse(what, parse_similar_topics, data)
+
+    async def limits(self) -> PostLimits:
+        """The forum's length rules for new posts and titles.
+
+        Discourse does not give site settings to members through its documented API (admin
+        only: ``/admin/site_settings.json``), but the settings its own composer enforces are
+        ``client: true`` settings, served to everyone by ``GET /site/settings.json``
+        (``SiteController#settings`` → ``SiteSetting.client_settings_json``) and preloaded in
+        the web page. That is asked once; each limit it lacks, and every limit when the
+        route is missing or refused (404/403, the demo forum), keeps the Discourse default
+        of ``PostLimits()``. A network failure gives the defaults without remembering them.
+        """
+        if self._limits is not None:
+            return self._limits
+        try:
+            data = await self._get("/site/settings.json", "site settings")
+        except (NetworkError, ServerError, RateLimited):
+            return PostLimits()
+        except ForumError:
+            data = None
+        self._limits = parse_post_limits(data)
+        return self._limits
+
+    async def my_recent_posts(self, topic_id: str, *, limit: int = 20) -> list[Post]:
+        """The current user's posts among the last ``limit`` posts of a topic, with ``raw``,
+        in topic order; [] when anonymous.
+
+        For reconciling a send whose answer never came: if one of these has the text that
+        was sent, the post landed. Costs two requests (the topic's post ids, then the posts).
+        A post counts as the user's when the forum marks it ``yours`` or its author is the
+        logged-in username.
+        """
+        if limit <= 0 or not self.logged_in:
+            return []
+        username = await self._current_username()
+        topic_id = str(topic_id)
+        what = f"topic {topic_id}"
+        data = await self._get(f"/t/{_path_id(topic_id)}.json", what)
+        thread = self._parse(what, parse_thread, data)
+        stream = data.get("post_stream") if isinstance(data, Mapping) else None
+        ids = list(thread.post_ids)
+        if isinstance(stream, Mapping) and stream.get("stream") is None:
+            # A mega topic sends no full stream: its last chunk holds the newest posts.
+            last = await self._get(f"/t/{_path_id(topic_id)}/last.json", what)
+            ids = list(self._parse(what, parse_thread, last).post_ids)
+        posts = await self.posts(topic_id, ids[-limit:], include_raw=True)
+        folded = username.casefold() if username else None
+        return [
+            post
+            for post in posts
+            if post.yours or (folded is not None and post.author.casefold() == folded)
+        ]
+
+    # --- not supported yet --------------------------------------------------------------------
 
     async def notifications(self) -> list[Notification]:
         """Not supported yet: raises ``Rejected``."""
         raise Rejected("Notifications are not supported yet.")
+
+
+def _wants_post_id(response: httpx.Response) -> bool:
+    """Whether a refused bookmark comes from a server that wants the older ``post_id`` form
+    (Rails' ``ParameterMissing``: "param is missing or the value is empty: post_id")."""
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    says = server_message(body) or ""
+    return "post_id" in says
