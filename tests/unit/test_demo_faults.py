@@ -166,7 +166,12 @@ async def test_control_endpoint(app: DemoApp, client: httpx.AsyncClient) -> None
     assert (await client.get("/latest.json")).status_code == 500
     assert (await client.get("/latest.json")).status_code == 200
     reset = await client.delete("/__demo/faults")
-    assert reset.json() == {"latency": 0.0, "rate_limit": None, "rules": []}
+    assert reset.json() == {
+        "latency": 0.0,
+        "rate_limit": None,
+        "key_rate_limits": None,
+        "rules": [],
+    }
 
 
 @pytest.mark.parametrize(
@@ -189,7 +194,12 @@ async def test_control_endpoint_rejects_bad_settings_whole(
     response = await client.post("/__demo/faults", json=body)
     assert response.status_code == 400
     assert response.json()["error_type"] == "invalid_parameters"
-    assert app.faults.snapshot() == {"latency": 0.0, "rate_limit": None, "rules": []}
+    assert app.faults.snapshot() == {
+        "latency": 0.0,
+        "rate_limit": None,
+        "key_rate_limits": None,
+        "rules": [],
+    }
 
 
 async def test_control_endpoint_wants_json(app: DemoApp, client: httpx.AsyncClient) -> None:

@@ -2,12 +2,16 @@
 
 Every endpoint the demo serves that ``openapi.json`` documents is requested (through
 ``httpx.ASGITransport``) and its body validated against the documented 200 response
-schema. Where the description is narrower than what a real Discourse sends, the schema is
-widened below, and each widening names its evidence; nothing else is relaxed.
+schema: the reads anonymously and as a logged-in user (whose answers carry personal
+fields), and the writes (``POST /posts.json``, ``PUT /posts/{id}.json``,
+``POST /post_actions.json``). Where the description is narrower than what a real
+Discourse sends, the schema is widened below, and each widening names its evidence;
+nothing else is relaxed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 from collections.abc import Iterator
@@ -33,9 +37,11 @@ WIDEN_TYPES: dict[str, list[str]] = {
     # `"reply_to_post_number": 1`, and /posts/{id}/replies.json in the same file says integer).
     "reply_to_post_number": ["integer", "null"],
     # Anonymous topic lists send null (api_docs/topics/latest_topics_response.json); the
-    # /latest and /top operations say boolean only.
-    "bookmarked": ["null"],
-    "liked": ["null"],
+    # /latest and /top operations say boolean only. The category list operation says
+    # string|null, but a logged-in user who has opened a topic gets booleans there as in
+    # /latest (TopicListItemSerializer#bookmarked/#liked read TopicUser's booleans).
+    "bookmarked": ["null", "boolean"],
+    "liked": ["null", "boolean"],
     "unpinned": ["null"],
     # Posters that are neither the original nor the latest poster have `extras: null`
     # (TopicPosterSerializer); /top.json's own schema allows null.
@@ -77,6 +83,19 @@ EXTRA_PROPERTIES: dict[str, dict[str, Any]] = {
         "additionalProperties": False,
     },
     "count": {"type": "integer"},
+    "acted": {"type": "boolean"},
+    "can_undo": {"type": "boolean"},
+    # PostSerializer sends these to the user who bookmarked the post
+    # (`include_bookmark_id?` & co. are `bookmarked`, app/serializers/post_serializer.rb).
+    "bookmark_id": {"type": "integer"},
+    "bookmark_name": {"type": ["string", "null"]},
+    "bookmark_reminder_at": {"type": ["string", "null"]},
+    "bookmark_auto_delete_preference": {"type": "integer"},
+    # Per-user fields of topic list items for a logged-in user (ListableTopicSerializer,
+    # TopicListItemSerializer); /latest.json's own item schema documents all three.
+    "last_read_post_number": {"type": "integer"},
+    "unread_posts": {"type": "integer"},
+    "notification_level": {"type": "integer"},
     # Small-action posts ("closed the topic") carry their action (PostSerializer).
     "action_code": {"type": "string"},
     # /t/{id}/posts.json posts are the same PostSerializer output as /t/{id}.json posts.
@@ -135,24 +154,25 @@ def _widen(node: Any) -> Any:
     return node
 
 
-def response_schema(path: str, status: str = "200") -> dict[str, Any]:
-    """The documented JSON schema of ``GET path`` (a path template of the OpenAPI file)."""
-    operation = _openapi()["paths"][path]["get"]
+def response_schema(path: str, status: str = "200", method: str = "get") -> dict[str, Any]:
+    """The documented JSON schema of ``METHOD path`` (a path template of the OpenAPI file)."""
+    operation = _openapi()["paths"][path][method]
     schema = operation["responses"][status]["content"]["application/json"]["schema"]
     return _widen(copy.deepcopy(schema))
 
 
 @cache
-def _validator(path: str) -> jsonschema.Draft202012Validator:
-    schema = response_schema(path)
+def _validator(path: str, method: str = "get") -> jsonschema.Draft202012Validator:
+    schema = response_schema(path, method=method)
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
 
 
-def validate(path: str, body: Any) -> None:
-    errors = sorted(_validator(path).iter_errors(body), key=lambda e: list(e.path))
+def validate(path: str, body: Any, method: str = "get") -> None:
+    errors = sorted(_validator(path, method).iter_errors(body), key=lambda e: list(e.path))
     assert not errors, "\n".join(
-        f"{path}: at {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:300]}"
+        f"{method.upper()} {path}: at {'/'.join(map(str, e.absolute_path)) or '(root)'}: "
+        f"{e.message[:300]}"
         for e in errors[:10]
     )
 
@@ -266,3 +286,93 @@ async def test_every_user_matches_schema(app: DemoApp) -> None:
     assert len(names) >= 8
     for name in sorted(names):
         validate("/u/{username}.json", await _get(app, f"/u/{name}.json"))
+
+
+# --------------------------------------------------------------------------- logged in
+
+
+@pytest.fixture(scope="module")
+def written(app: DemoApp) -> dict[str, Any]:
+    """Writes made once, as the demo account, for the tests below to read back."""
+
+    async def run() -> dict[str, Any]:
+        _, key = app.demo_credentials()
+        headers = {"User-Api-Key": key}
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://demo.test", headers=headers
+        ) as client:
+            topic = (await client.get("/t/45.json")).json()
+            target = topic["post_stream"]["posts"][1]["id"]
+            created = await client.post(
+                "/posts.json", json={"topic_id": 45, "raw": "A reply to check the schema with."}
+            )
+            new_topic = await client.post(
+                "/posts.json",
+                json={
+                    "title": "A topic to check the schema with",
+                    "raw": "Its first post, long enough to pass.",
+                    "category": 8,
+                },
+            )
+            edited = await client.put(
+                f"/posts/{created.json()['id']}.json",
+                json={
+                    "post": {"raw": "An edited reply to check the schema with.", "edit_reason": "x"}
+                },
+            )
+            liked = await client.post(
+                "/post_actions.json", json={"id": target, "post_action_type_id": 2}
+            )
+            await client.post(
+                "/bookmarks.json", json={"bookmarkable_id": target, "bookmarkable_type": "Post"}
+            )
+            await client.put("/t/45/bookmark.json")
+            await client.post(
+                "/topics/timings", data={"topic_id": "45", "topic_time": "5", "timings[2]": "5"}
+            )
+        return {
+            "key": key,
+            "target": target,
+            "created": created,
+            "new_topic": new_topic,
+            "edited": edited,
+            "liked": liked,
+        }
+
+    return asyncio.run(run())
+
+
+async def test_write_answers_match_schema(written: dict[str, Any]) -> None:
+    for name in ("created", "new_topic", "edited", "liked"):
+        assert written[name].status_code == 200, (name, written[name].text[:300])
+    validate("/posts.json", written["created"].json(), "post")
+    validate("/posts.json", written["new_topic"].json(), "post")
+    validate("/posts/{id}.json", written["edited"].json(), "put")
+    validate("/post_actions.json", written["liked"].json(), "post")
+
+
+async def test_logged_in_reads_match_schema(app: DemoApp, written: dict[str, Any]) -> None:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://demo.test",
+        headers={"User-Api-Key": written["key"]},
+    ) as client:
+        checks = [
+            ("/t/{id}.json", "/t/45.json"),
+            ("/t/{id}/posts.json", f"/t/45/posts.json?post_ids[]={written['target']}"),
+            ("/posts/{id}.json", f"/posts/{written['target']}.json"),
+            ("/latest.json", "/latest.json"),
+            ("/top.json", "/top.json"),
+            ("/c/{slug}/{id}.json", "/c/asking-for-help/6.json"),
+        ]
+        for template, url in checks:
+            response = await client.get(url)
+            assert response.status_code == 200, (url, response.text[:200])
+            validate(template, response.json())
+        # The personal fields are really there, so the check above covered them.
+        topic = (await client.get("/t/45.json")).json()
+        post = topic["post_stream"]["posts"][1]
+        assert post["bookmark_id"] and post["actions_summary"][0]["acted"] is True
+        assert topic["bookmarked"] is True and len(topic["bookmarks"]) == 2

@@ -2,12 +2,17 @@
 
 :class:`DemoApp` is a plain ASGI callable (``http`` and ``lifespan`` scopes). The routing
 table (:func:`build_router`) lists every endpoint with the handler that answers it and the
-Discourse route name sent back as ``X-Discourse-Route``; new endpoints (replies, new
-topics, likes, the User API Key flow) are added there, next to their ``handle_*`` method.
+Discourse route name sent back as ``X-Discourse-Route``. Read handlers live here; the
+write handlers (posting, editing, likes, bookmarks, timings, similar topics) are in
+:class:`termforum.demo.write_api.WriteHandlers`, which ``DemoApp`` inherits.
 
-Requests are anonymous for now: :meth:`DemoApp.viewer` is the one place that will turn
-``Api-Key``/``Api-Username`` or ``User-Api-Key`` headers into a user, and every handler
-already receives that viewer.
+Authentication happens once per request in :meth:`DemoApp.dispatch`
+(:meth:`DemoApp.identify`, see :mod:`termforum.demo.auth`): a bad key answers 403, a
+user API key outside its scopes 403, a key over its rate limit 429 (when
+``faults.set_key_rate_limits()`` is on), an anonymous request to a route that needs a
+login 403 ``not_logged_in``. Every handler then receives the viewer (a ``users`` row or
+None); the identity itself is ``request.auth``. Logged-in answers carry
+``X-Discourse-Username``.
 
 Times: handlers and queries work in seed time (what the database stores); ``time_shift``
 moves every timestamp of a JSON answer in one place, :meth:`DemoApp.dispatch`, just before
@@ -21,21 +26,26 @@ import html
 import itertools
 import sqlite3
 import tempfile
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from termforum.demo import content
+from termforum.demo import auth, content
 from termforum.demo import serialize as ser
 from termforum.demo import serialize_site as site
-from termforum.demo.clock import as_time_shift, shift_times, shift_timestamp
+from termforum.demo.clock import as_time_shift, shift_times, shift_timestamp, to_seed_time
+from termforum.demo.content import DEMO_USERNAME
 from termforum.demo.cook import fancy_title
-from termforum.demo.faults import FaultRule, Faults
+from termforum.demo.db import iso
+from termforum.demo.faults import ACCEPT_KINDS, FaultRule, Faults
 from termforum.demo.queries import PERIODS, SearchQuery, Store
 from termforum.demo.seed import ensure_seeded
+from termforum.demo.settings import SiteSettings
 from termforum.demo.web import (
+    BadParams,
     Receive,
     Request,
     Response,
@@ -47,8 +57,13 @@ from termforum.demo.web import (
     not_found,
     read_body,
 )
+from termforum.demo.write_api import WriteHandlers
+from termforum.demo.writes import Refused, TooMany, Writer
 
 __all__ = [
+    "DEMO_CLIENT_ID",
+    "DEMO_USERNAME",
+    "LOGIN_REQUIRED",
     "MAX_POST_IDS",
     "MEGA_TOPIC_POSTS",
     "ConnectionDropped",
@@ -75,6 +90,24 @@ LIST_VIEWS = ("latest", "top", "hot", "new", "unread")
 LOGIN_VIEWS = ("new", "unread")
 
 NOT_LOGGED_IN = "You need to be logged in to do that."
+DEMO_CLIENT_ID = "termforum-demo"
+"""The ``client_id`` of the demo account's user API key (:meth:`DemoApp.demo_credentials`)."""
+_DEMO_KEY_META = "demo_user_api_key"
+LOGIN_REQUIRED = frozenset(
+    {
+        "create_post",
+        "update_post",
+        "post_action_create",
+        "post_action_delete",
+        "bookmark_create",
+        "bookmark_delete",
+        "topic_bookmark",
+        "topic_remove_bookmarks",
+        "timings",
+        "revoke_user_api_key",
+    }
+)
+"""Handlers that answer 403 ``not_logged_in`` to anonymous requests (``requires_login``)."""
 NOT_FOUND_HTML = (
     "<!DOCTYPE html><html><head><title>Page Not Found</title></head><body>"
     "<h1>Oops! That page doesn't exist or is private.</h1></body></html>"
@@ -123,7 +156,36 @@ def build_router(*, control: bool = True) -> Router:
     r.add("GET", r"/search", "search", "search/show")
     r.add("GET", r"/session/current", "session_current", "session/current")
     r.add("GET", r"/u/(?P<username>[^/]+)", "user", "users/show")
-    # Later: POST /posts, POST /post_actions, PUT /posts/{id}, /user-api-key/new, ...
+    # The write side (handlers in write_api.py). "api" routes always answer JSON.
+    r.add("POST", r"/posts", "create_post", "posts/create", kind="api")
+    r.add("PUT", r"/posts/(?P<id>\d+)", "update_post", "posts/update", kind="api")
+    r.add("POST", r"/post_actions", "post_action_create", "post_actions/create", kind="api")
+    r.add(
+        "DELETE",
+        r"/post_actions/(?P<id>\d+)",
+        "post_action_delete",
+        "post_actions/destroy",
+        kind="api",
+    )
+    r.add("POST", r"/bookmarks", "bookmark_create", "bookmarks/create", kind="api")
+    r.add("DELETE", r"/bookmarks/(?P<id>\d+)", "bookmark_delete", "bookmarks/destroy", kind="api")
+    r.add("PUT", r"/t/(?P<id>\d+)/bookmark", "topic_bookmark", "topics/bookmark", kind="api")
+    r.add(
+        "PUT",
+        r"/t/(?P<id>\d+)/remove_bookmarks",
+        "topic_remove_bookmarks",
+        "topics/remove_bookmarks",
+        kind="api",
+    )
+    r.add("POST", r"/topics/timings", "timings", "topics/timings", kind="api")
+    r.add("GET", r"/topics/similar_to", "similar_to", "similar_topics/index", kind="api")
+    r.add(
+        "POST",
+        r"/user-api-key/revoke",
+        "revoke_user_api_key",
+        "user_api_keys/revoke",
+        kind="api",
+    )
     if control:
         r.add("GET", r"/__demo/faults", "faults_get", "demo/faults", kind="control")
         r.add("POST", r"/__demo/faults", "faults_post", "demo/faults", kind="control")
@@ -131,12 +193,15 @@ def build_router(*, control: bool = True) -> Router:
     return r
 
 
-class DemoApp:
+class DemoApp(WriteHandlers):
     """A Discourse-compatible demo forum over SQLite, as an ASGI application.
 
     ``data_dir`` holds the database (seeded on first use, reused afterwards); without one
     a temporary folder is used and removed by :meth:`close`. ``faults`` makes it misbehave
     (see :mod:`termforum.demo.faults`); ``control=False`` hides ``/__demo/faults``.
+    ``settings`` are the site settings writes obey (:class:`SiteSettings`);
+    ``wall_clock`` is the real time (aware ``datetime``; tests pass a fake one to move
+    past ``unique_posts_mins`` or the like undo window without waiting).
 
     ``time_shift`` (a timedelta or seconds, default 0) is added to every timestamp the
     API answers with; the stored data stays in seed time and time-based logic (``top``
@@ -154,6 +219,8 @@ class DemoApp:
         control: bool = True,
         faults: Faults | None = None,
         time_shift: timedelta | float = 0,
+        settings: SiteSettings | None = None,
+        wall_clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.time_shift = as_time_shift(time_shift)
         """Added to every timestamp in the answers (stored data is in seed time)."""
@@ -168,11 +235,85 @@ class DemoApp:
         self.mega_topic_posts = mega_topic_posts
         self.router = build_router(control=control)
         self._search_log = itertools.count(1)
+        self.settings = settings if settings is not None else SiteSettings()
+        self.wall_clock: Callable[[], datetime] = wall_clock or (lambda: datetime.now(UTC))
+        self.writer = Writer(self.store, self.settings)
+        self._memo: dict[str, tuple[datetime, dict[str, Any]]] = {}
 
     @property
     def now(self) -> datetime:
         """The forum's "now" as the API shows it: the seed's "now" plus the time shift."""
         return self.store.now + self.time_shift
+
+    def seed_now(self) -> datetime:
+        """The real time now (``wall_clock``) as stored: minus the time shift, so that
+        what is written now shows as written now."""
+        return to_seed_time(self.wall_clock(), self.time_shift)
+
+    # -- keys and the demo account --------------------------------------------------------
+
+    def create_user_api_key(
+        self,
+        username: str,
+        *,
+        scopes: Iterable[str] = ("read", "write"),
+        client_id: str | None = None,
+        application_name: str = "termforum",
+    ) -> str:
+        """A new User API key for ``username`` (send it as ``User-Api-Key``).
+
+        An earlier key of the same user with the same ``client_id`` is revoked, as when
+        a user authorises an application again. ``ValueError`` for an unknown user or
+        scope.
+        """
+        return auth.create_user_api_key(
+            self.store,
+            username,
+            now=self.seed_now(),
+            scopes=scopes,
+            client_id=client_id,
+            application_name=application_name,
+        )
+
+    def create_api_key(self, username: str | None = None, *, description: str = "") -> str:
+        """A new admin API key (send ``Api-Key`` and ``Api-Username``): for ``username``
+        only, or for any user when None (then ``Api-Username`` is required)."""
+        return auth.create_api_key(
+            self.store, username, now=self.seed_now(), description=description
+        )
+
+    def revoke_key(self, key: str) -> bool:
+        """Revoke a key of either kind (it then answers 403); whether one was revoked."""
+        return auth.revoke_key(self.store, key, now=self.seed_now())
+
+    def demo_credentials(self) -> tuple[str, str]:
+        """``(username, user API key)`` of the demo account (:data:`DEMO_USERNAME`).
+
+        The key (scopes ``read``, ``write``, ``session_info``; client id
+        :data:`DEMO_CLIENT_ID`) is made once per data folder and kept in its database,
+        so later calls, and later runs on the same folder, return the same key (a new
+        one if it was revoked).
+        """
+        stored = self.store.meta(_DEMO_KEY_META)
+        if stored and auth.user_api_key_is_live(self.store, stored):
+            return DEMO_USERNAME, stored
+        key = self.create_user_api_key(
+            DEMO_USERNAME,
+            scopes=("read", "write", "session_info"),
+            client_id=DEMO_CLIENT_ID,
+            application_name="termforum --demo",
+        )
+        with self.store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE"
+                " SET value = excluded.value",
+                (_DEMO_KEY_META, key),
+            )
+        return DEMO_USERNAME, key
+
+    def approve_pending_post(self, pending_id: int) -> int:
+        """Publish a post from the moderation queue (as a moderator would); its post id."""
+        return int(self.writer.approve(pending_id, self.seed_now())["id"])
 
     def close(self) -> None:
         """Close the database (and remove the temporary data folder, if any)."""
@@ -213,14 +354,21 @@ class DemoApp:
             if wait is not None:
                 await _rate_limited(wait, self.faults.rate_limit_form).send(send, head=head)
                 return
-            rule = self.faults.take(str(scope.get("path") or "/"))
-            if rule is not None and rule.kind != "malformed":
+            rule = self.faults.take(str(scope.get("path") or "/"), request.method)
+            if rule is not None and rule.kind not in ("malformed", *ACCEPT_KINDS):
                 await self._misbehave(rule, send, head=head)
                 return
         response = self.dispatch(request, match)
-        if rule is not None:  # malformed
+        if rule is not None and rule.kind == "malformed":
             response.encode()
             response.body = response.body[: max(1, len(response.body) // 2)] or b"{"
+        elif rule is not None and rule.kind == "accept_then_drop":
+            await _drop(send)  # the write is committed; the client never hears of it
+            return
+        elif rule is not None and rule.kind == "accept_then_delay":
+            response.encode()
+            if await _client_left(receive, rule.delay):
+                return  # the client gave up waiting; the write stays committed
         await response.send(send, head=head)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
@@ -234,13 +382,7 @@ class DemoApp:
 
     async def _misbehave(self, rule: FaultRule, send: Send, *, head: bool) -> None:
         if rule.kind == "drop":
-            cycle = getattr(send, "__self__", None)
-            transport = getattr(cycle, "transport", None)
-            if transport is None or not hasattr(transport, "abort"):
-                raise ConnectionDropped("connection dropped by a demo fault")
-            transport.abort()
-            for _ in range(3):  # let the server see the closed connection before we return
-                await asyncio.sleep(0)
+            await _drop(send)
             return
         if rule.kind == "rate_limit":
             await _rate_limited(rule.retry_after, rule.form).send(send, head=head)
@@ -257,21 +399,59 @@ class DemoApp:
         request.params = params
         if route.kind == "json" and not request.wants_json:
             return _html(_shell_page(), 200)
-        handler = getattr(self, f"handle_{route.handler}")
-        try:
-            response: Response = handler(request, self.viewer(request))
-        except _NotFound:
-            response = not_found() if route.kind != "text" else _html(NOT_FOUND_HTML, 404)
         name = route.name.format(view=params.get("view", ""))
+        response = self._answer(request, route, name)
         response.headers.append(("x-discourse-route", name))
+        if request.auth is not None:
+            response.headers.append(("x-discourse-username", request.auth.user["username"]))
         if self.time_shift:  # the one place where seed time becomes shown time
             response.rewrite_json(lambda data: shift_times(data, self.time_shift))
         return response
 
+    def _answer(self, request: Request, route: Route, name: str) -> Response:
+        """Authenticate, check the key's scopes, rate limit and login, then handle."""
+        if route.kind != "control":
+            try:
+                request.auth = self.identify(request)
+            except auth.AuthFailed as exc:
+                return error(403, exc.message, "invalid_access")
+        identity: auth.Identity | None = request.auth
+        if identity is not None:
+            limited = self.faults.check_key_rate_limit(identity.kind, identity.key_hash)
+            if limited is not None:
+                return _rate_limited(limited[0], "json", code=limited[1])
+            if not auth.scope_allows(identity, request.method, name):
+                return error(403, auth.INVALID_ACCESS, "invalid_access")
+        elif route.handler in LOGIN_REQUIRED:
+            return error(403, NOT_LOGGED_IN, "not_logged_in")
+        handler = getattr(self, f"handle_{route.handler}")
+        try:
+            return handler(request, self.viewer(request))
+        except _NotFound:
+            return not_found() if route.kind != "text" else _html(NOT_FOUND_HTML, 404)
+        except Refused as exc:
+            return Response.json(exc.body, exc.status, exc.headers)
+        except TooMany as exc:
+            return _rate_limited(exc.wait, "json", code=None)
+        except BadParams as exc:
+            return error(
+                400, f"You supplied invalid parameters to the request: {exc}", "invalid_parameters"
+            )
+
+    def identify(self, request: Request) -> auth.Identity | None:
+        """Who the request speaks for, from ``Api-Key``/``Api-Username`` or
+        ``User-Api-Key`` (None: anonymous); :class:`termforum.demo.auth.AuthFailed` for a
+        key that identifies nobody."""
+        return auth.authenticate(self.store, request.headers, now=self.seed_now())
+
     def viewer(self, request: Request) -> sqlite3.Row | None:
-        """The user making the request. Always None (anonymous) for now: this is where
-        ``Api-Key``/``Api-Username`` and ``User-Api-Key`` will be checked."""
-        return None
+        """The user making the request (a ``users`` row), or None when anonymous."""
+        return request.auth.user if request.auth is not None else None
+
+    def undo_after(self) -> str:
+        """The stored time after which a like can still be taken back."""
+        window = timedelta(minutes=self.settings.post_undo_action_window_mins)
+        return iso(self.seed_now() - window)
 
     # -- site ---------------------------------------------------------------------------
 
@@ -382,8 +562,6 @@ class DemoApp:
         view = view or request.params.get("view", "latest")
         if view in LOGIN_VIEWS and viewer is None:
             return error(403, NOT_LOGGED_IN, "not_logged_in")
-        if view in LOGIN_VIEWS:
-            view = "latest"  # per-user lists arrive with authentication
         period: str | None = None
         if view == "top":
             period = request.arg("period") or "yearly"
@@ -402,6 +580,7 @@ class DemoApp:
             ascending=request.arg("ascending") == "true",
             page=page,
             per_page=per_page,
+            user_id=viewer["id"] if viewer is not None else None,
         )
         more_url = None
         if more:
@@ -503,6 +682,7 @@ class DemoApp:
                 mega=total >= self.mega_topic_posts,
                 current_post_number=post_number,
                 viewer=viewer,
+                undo_after=self.undo_after(),
             )
         )
 
@@ -530,7 +710,12 @@ class DemoApp:
             {
                 "post_stream": {
                     "posts": ser.posts_json(
-                        self.store, topic, posts, viewer=viewer, include_raw=include_raw
+                        self.store,
+                        topic,
+                        posts,
+                        viewer=viewer,
+                        include_raw=include_raw,
+                        undo_after=self.undo_after(),
                     )
                 },
                 "id": topic["id"],
@@ -553,15 +738,26 @@ class DemoApp:
 
     def _full_post(self, post: sqlite3.Row, topic: sqlite3.Row, viewer: Any) -> dict[str, Any]:
         authors = self.store.authors_of(topic["id"], [post["reply_to_post_number"] or 0])
+        personal = ser.personal_for(self.store, viewer, [post["id"]], self.undo_after())
         data = ser.post_json(
             self.store,
             post,
             topic,
             reply_to_user_id=authors.get(post["reply_to_post_number"]),
             viewer=viewer,
+            personal=personal.get(post["id"]),
         )
         data["posts_count"] = topic["posts_count"]
         data["post_url"] = f"/t/{topic['slug']}/{topic['id']}/{post['post_number']}"
+        return data
+
+    def _single_post(self, post: sqlite3.Row, topic: sqlite3.Row, viewer: Any) -> dict[str, Any]:
+        """A post as ``render_post_json`` answers writes: ``PostSerializer`` outside a
+        topic view (no ``read``; ``flair_group_id`` and ``badges_granted`` present)."""
+        data = self._full_post(post, topic, viewer)
+        data.pop("read", None)
+        data["flair_group_id"] = None
+        data["badges_granted"] = []
         return data
 
     def handle_post(self, request: Request, viewer: Any) -> Response:
@@ -677,7 +873,7 @@ class DemoApp:
         """``GET /session/current.json``: 404 with no body when anonymous."""
         if viewer is None:
             return Response(404)  # Discourse: `render body: nil, status: 404`
-        return Response.json({"current_user": ser.user_summary(viewer)})
+        return Response.json({"current_user": site.current_user_json(self.store, viewer)})
 
     def handle_user(self, request: Request, viewer: Any) -> Response:
         """``GET /u/{username}.json``."""
@@ -714,7 +910,7 @@ def create_app(data_dir: Path | None = None, **options: Any) -> DemoApp:
     """Build a demo app (seeding ``data_dir`` if needed); see :class:`DemoApp`.
 
     Options: ``mega_topic_posts``, ``control``, ``faults``, ``time_shift`` (default 0:
-    the seed's own, fixed times).
+    the seed's own, fixed times), ``settings``, ``wall_clock``.
     """
     return DemoApp(data_dir, **options)
 
@@ -748,8 +944,38 @@ def _time_left(seconds: int) -> str:
     return "1 second" if seconds == 1 else f"{seconds} seconds"
 
 
-def _rate_limited(wait: int, form: str) -> Response:
-    """A 429 like Discourse's: JSON from the app's limiters, text/plain per IP."""
+async def _client_left(receive: Receive, seconds: float) -> bool:
+    """Hold the answer back up to ``seconds``; True as soon as the client disconnects
+    (then nothing is left to answer), False when the time is up."""
+
+    async def disconnect() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    try:
+        await asyncio.wait_for(disconnect(), timeout=seconds)
+    except TimeoutError:
+        return False
+    return True
+
+
+async def _drop(send: Send) -> None:
+    """Close the connection without an answer (uvicorn), or raise
+    :class:`ConnectionDropped` where there is no connection (``httpx.ASGITransport``)."""
+    cycle = getattr(send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    if transport is None or not hasattr(transport, "abort"):
+        raise ConnectionDropped("connection dropped by a demo fault")
+    transport.abort()
+    for _ in range(3):  # let the server see the closed connection before we return
+        await asyncio.sleep(0)
+
+
+def _rate_limited(
+    wait: int, form: str, code: str | None = "user_api_key_limiter_60_secs"
+) -> Response:
+    """A 429 like Discourse's: JSON from the app's limiters (with
+    ``Discourse-Rate-Limit-Error-Code`` when the limiter has one), text/plain per IP."""
     if form == "text":
         code = "ip_60_secs_limit"
         return Response.text(
@@ -758,14 +984,16 @@ def _rate_limited(wait: int, form: str) -> Response:
             429,
             [("retry-after", str(wait)), ("discourse-rate-limit-error-code", code)],
         )
-    code = "user_api_key_limiter_60_secs"
     left = _time_left(wait)
+    headers = [("retry-after", str(wait))]
+    if code:
+        headers.append(("discourse-rate-limit-error-code", code))
     return error(
         429,
         f"You’ve performed this action too many times. Please wait {left} before trying again.",
         "rate_limit",
         extras={"wait_seconds": wait, "time_left": left},
-        headers=[("retry-after", str(wait)), ("discourse-rate-limit-error-code", code)],
+        headers=headers,
     )
 
 

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 
 __all__ = [
     "CATEGORIES",
+    "DEMO_USER",
+    "DEMO_USERNAME",
     "EPOCH",
     "GENERIC_REPLIES",
     "LONG_THREAD_CATEGORY",
@@ -72,6 +74,9 @@ class CategorySpec:
     text_color: str = "FFFFFF"
     parent: str | None = None
     lang: str = "en"
+    require_approval: bool = False
+    """New topics and replies here wait for a moderator (Discourse's category settings
+    ``require_topic_approval`` and ``require_reply_approval``); staff are exempt."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +293,21 @@ USERS: tuple[UserSpec, ...] = (
 )
 """Seed users: ``system`` plus a mix of trust levels 0–4, one admin, one moderator."""
 
+DEMO_USERNAME = "you"
+"""The account ``termforum --demo`` logs in as (see ``DemoServer.demo_credentials``)."""
+
+DEMO_USER = UserSpec(
+    15,
+    DEMO_USERNAME,
+    "You (demo)",
+    1,
+    bio="The demo account: everything you post here stays in the demo's data folder.",
+    color="2b7a78",
+    joined_days_ago=30,
+)
+"""The demo account: a basic (trust level 1) member with no posts yet. Seeded apart from
+:data:`USERS` so that adding it leaves the generated seed content unchanged."""
+
 CATEGORIES: tuple[CategorySpec, ...] = (
     CategorySpec(
         1,
@@ -389,9 +409,11 @@ CATEGORIES: tuple[CategorySpec, ...] = (
         14,
         "Moderation Notes",
         "moderation",
-        "How this group is moderated, written by the moderators.",
+        "How this group is moderated, written by the moderators. New topics and replies "
+        "here wait for a moderator's approval.",
         "652D90",
         parent="etiquette",
+        require_approval=True,
     ),
     CategorySpec(
         15,

@@ -4,10 +4,11 @@ One file, ``demo.sqlite3``, in the data folder. ``meta`` records the schema vers
 the content version; :func:`termforum.demo.seed.ensure_seeded` reuses a folder whose
 versions match and re-seeds otherwise.
 
-The tables mirror the parts of Discourse's model the API needs. ``api_keys``,
-``user_api_keys`` and ``topic_users`` are created now, empty, so that authentication
-(``Api-Key``/``Api-Username``, ``User-Api-Key``) and per-user read state can be added
-without a schema change.
+The tables mirror the parts of Discourse's model the API needs. The seed leaves the
+per-user tables empty: ``api_keys`` and ``user_api_keys`` (keys are stored as SHA-256
+hashes, see :mod:`termforum.demo.auth`), ``topic_users`` (read state), ``bookmarks``,
+``pending_posts`` (the moderation queue) and ``draft_sequences``; the write side
+(:mod:`termforum.demo.writes`) fills them.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ __all__ = [
     "read_meta",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump when the tables change; an older data folder is then re-seeded."""
 
 DB_FILENAME = "demo.sqlite3"
@@ -62,6 +63,7 @@ CREATE TABLE api_keys (
     user_id INTEGER REFERENCES users(id),
     description TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL,
+    last_used_at TEXT,
     revoked_at TEXT
 );
 -- User API keys (the /user-api-key/new flow): User-Api-Key header.
@@ -73,6 +75,7 @@ CREATE TABLE user_api_keys (
     application_name TEXT NOT NULL DEFAULT '',
     scopes TEXT NOT NULL,
     created_at TEXT NOT NULL,
+    last_used_at TEXT,
     revoked_at TEXT
 );
 CREATE TABLE categories (
@@ -86,6 +89,8 @@ CREATE TABLE categories (
     parent_id INTEGER REFERENCES categories(id),
     position INTEGER NOT NULL,
     read_restricted INTEGER NOT NULL DEFAULT 0,
+    require_topic_approval INTEGER NOT NULL DEFAULT 0,
+    require_reply_approval INTEGER NOT NULL DEFAULT 0,
     topic_id INTEGER,
     created_at TEXT NOT NULL
 );
@@ -138,6 +143,7 @@ CREATE TABLE posts (
     post_type INTEGER NOT NULL DEFAULT 1,
     action_code TEXT,
     version INTEGER NOT NULL DEFAULT 1,
+    edit_reason TEXT,
     UNIQUE (topic_id, post_number)
 );
 CREATE TABLE likes (
@@ -154,6 +160,38 @@ CREATE TABLE topic_users (
     notification_level INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (user_id, topic_id)
 );
+-- Discourse's polymorphic bookmarks (bookmarkable_type 'Post' or 'Topic').
+CREATE TABLE bookmarks (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    bookmarkable_type TEXT NOT NULL,
+    bookmarkable_id INTEGER NOT NULL,
+    name TEXT,
+    reminder_at TEXT,
+    auto_delete_preference INTEGER NOT NULL DEFAULT 3,
+    created_at TEXT NOT NULL,
+    UNIQUE (user_id, bookmarkable_type, bookmarkable_id)
+);
+-- Posts held for a moderator (Discourse's ReviewableQueuedPost), never published here.
+CREATE TABLE pending_posts (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    topic_id INTEGER,
+    category_id INTEGER,
+    title TEXT,
+    raw TEXT NOT NULL,
+    reply_to_post_number INTEGER,
+    tags TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL DEFAULT 'pending',
+    created_at TEXT NOT NULL
+);
+-- Discourse's DraftSequence: advanced for a user and draft key when a post is made.
+CREATE TABLE draft_sequences (
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    draft_key TEXT NOT NULL,
+    sequence INTEGER NOT NULL,
+    PRIMARY KEY (user_id, draft_key)
+);
 """
 
 INDEXES = """
@@ -163,6 +201,8 @@ CREATE INDEX posts_user ON posts (user_id);
 CREATE INDEX posts_reply_to ON posts (topic_id, reply_to_post_number);
 CREATE INDEX topic_tags_tag ON topic_tags (tag_id);
 CREATE INDEX likes_user ON likes (user_id);
+CREATE INDEX bookmarks_user ON bookmarks (user_id);
+CREATE INDEX pending_posts_user ON pending_posts (user_id, state);
 """
 
 

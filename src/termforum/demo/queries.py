@@ -3,6 +3,11 @@
 One connection per app, guarded by a lock: the demo answers small, fast queries, so
 running them inline in the event loop is fine. Data that only changes with writes
 (users, categories, tag counts) is cached in memory; :meth:`Store.invalidate` drops it.
+Writes go through :meth:`Store.transaction` (:mod:`termforum.demo.writes`), which
+invalidates the cache when it ends.
+
+Per-user reads (what a logged-in viewer liked, bookmarked, has read) are the
+``*_for_user`` methods; they back the personalised fields of the serializers.
 """
 
 from __future__ import annotations
@@ -10,7 +15,8 @@ from __future__ import annotations
 import math
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +24,7 @@ from typing import Any
 
 from termforum.demo.db import connect, iso, parse_time, read_meta
 
-__all__ = ["PERIODS", "SearchQuery", "Store"]
+__all__ = ["NEW_TOPIC_DAYS", "PERIODS", "SearchQuery", "Store", "TopicUserState"]
 
 PERIODS: dict[str, int | None] = {
     "daily": 1,
@@ -29,6 +35,10 @@ PERIODS: dict[str, int | None] = {
     "all": None,
 }
 """Discourse's top periods and their length in days (None: no limit)."""
+
+NEW_TOPIC_DAYS = 2
+"""A topic is "new" to a user for this long (Discourse's ``new_topic_duration_minutes``,
+2880, as seen from the seed's "now")."""
 
 Row = sqlite3.Row
 
@@ -71,6 +81,16 @@ class SearchQuery:
         return cls(tuple(words), in_title, username, category, tags, order_latest)
 
 
+@dataclass(frozen=True, slots=True)
+class TopicUserState:
+    """One user's relation to one topic (Discourse's ``topic_users`` plus likes/bookmarks)."""
+
+    last_read_post_number: int | None
+    notification_level: int
+    liked: bool
+    bookmarked: bool
+
+
 class Store:
     """Queries against one demo database."""
 
@@ -94,6 +114,31 @@ class Store:
         """Forget cached users, categories and counts (call after a write)."""
         self._cache.clear()
 
+    def cached(self, key: str, build: Callable[[], Any]) -> Any:
+        """``build()``, remembered under ``key`` until the next write."""
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run writes atomically: ``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on error).
+
+        Holds the store's lock throughout, so readers on other threads never see half a
+        write; the in-memory caches are dropped afterwards.
+        """
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+            finally:
+                self.invalidate()
+
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self._lock:
             return self.conn.execute(sql, params).fetchall()
@@ -113,6 +158,15 @@ class Store:
     def user_by_username(self, username: str) -> Row | None:
         """A user by username, case-insensitively."""
         return self._one("SELECT * FROM users WHERE username = ? COLLATE NOCASE", (username,))
+
+    def user(self, user_id: int) -> Row | None:
+        """A user by id."""
+        return self.users().get(user_id)
+
+    def meta(self, key: str) -> str | None:
+        """A value of the ``meta`` table."""
+        row = self._one("SELECT value FROM meta WHERE key = ?", (key,))
+        return row[0] if row else None
 
     # -- categories ---------------------------------------------------------------------
 
@@ -244,15 +298,32 @@ class Store:
         ascending: bool = False,
         page: int = 0,
         per_page: int = 30,
+        user_id: int | None = None,
     ) -> tuple[list[Row], bool]:
         """One page of a topic list and whether another page exists.
 
-        ``view`` is ``latest``, ``top`` or ``hot``. In ``latest`` (default order) pinned
-        topics come first: globally pinned ones, or with ``pin_category`` the ones pinned
-        in that category, as Discourse's ``prioritize_pinned_topics`` does.
+        ``view`` is ``latest``, ``top``, ``hot``, or (with ``user_id``) ``new`` or
+        ``unread``. In ``latest`` (default order) pinned topics come first: globally
+        pinned ones, or with ``pin_category`` the ones pinned in that category, as
+        Discourse's ``prioritize_pinned_topics`` does. ``new`` lists topics created in the
+        last :data:`NEW_TOPIC_DAYS` that the user has not opened; ``unread`` the topics
+        the user tracks or watches with posts after their last read one.
         """
         where = ["visible = 1"]
         params: list[Any] = []
+        if view == "unread":
+            where.append(
+                "id IN (SELECT tu.topic_id FROM topic_users tu JOIN topics x ON x.id ="
+                " tu.topic_id WHERE tu.user_id = ? AND tu.notification_level >= 2 AND"
+                " COALESCE(tu.last_read_post_number, 0) < x.highest_post_number)"
+            )
+            params.append(user_id)
+        elif view == "new":
+            where.append(
+                "id NOT IN (SELECT topic_id FROM topic_users WHERE user_id = ?"
+                " AND last_read_post_number IS NOT NULL) AND created_at >= ?"
+            )
+            params += [user_id, iso(self.now - timedelta(days=NEW_TOPIC_DAYS))]
         if category_ids is not None:
             where.append(f"category_id IN ({','.join('?' * len(category_ids))})")
             params += list(category_ids)
@@ -496,6 +567,161 @@ class Store:
         marks = ",".join("?" * len(post_ids))
         rows = self._all(f"SELECT * FROM posts WHERE id IN ({marks})", post_ids)
         return {r["id"]: r for r in rows}
+
+    # -- per user -----------------------------------------------------------------------
+
+    def topic_user(self, user_id: int, topic_id: int) -> Row | None:
+        """The ``topic_users`` row of a user and a topic, if any."""
+        return self._one(
+            "SELECT * FROM topic_users WHERE user_id = ? AND topic_id = ?", (user_id, topic_id)
+        )
+
+    def topic_states_for_user(
+        self, user_id: int, topic_ids: Iterable[int]
+    ) -> dict[int, TopicUserState]:
+        """Per topic the user has a ``topic_users`` row for: read state, likes, bookmarks."""
+        ids = list(topic_ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._all(
+            f"SELECT * FROM topic_users WHERE user_id = ? AND topic_id IN ({marks})",
+            (user_id, *ids),
+        )
+        liked = {
+            r[0]
+            for r in self._all(
+                f"SELECT DISTINCT p.topic_id FROM likes l JOIN posts p ON p.id = l.post_id"
+                f" WHERE l.user_id = ? AND p.topic_id IN ({marks})",
+                (user_id, *ids),
+            )
+        }
+        marked = {
+            r[0]
+            for r in self._all(
+                "SELECT DISTINCT CASE b.bookmarkable_type WHEN 'Topic' THEN b.bookmarkable_id"
+                " ELSE p.topic_id END FROM bookmarks b LEFT JOIN posts p ON"
+                " b.bookmarkable_type = 'Post' AND p.id = b.bookmarkable_id WHERE b.user_id = ?",
+                (user_id,),
+            )
+        }
+        return {
+            r["topic_id"]: TopicUserState(
+                r["last_read_post_number"],
+                r["notification_level"],
+                r["topic_id"] in liked,
+                r["topic_id"] in marked,
+            )
+            for r in rows
+        }
+
+    def likes_for_user(self, user_id: int, post_ids: Sequence[int]) -> dict[int, str]:
+        """``post_id → created_at`` of the user's likes among ``post_ids``."""
+        if not post_ids:
+            return {}
+        marks = ",".join("?" * len(post_ids))
+        return {
+            r[0]: r[1]
+            for r in self._all(
+                f"SELECT post_id, created_at FROM likes WHERE user_id = ? AND post_id IN ({marks})",
+                (user_id, *post_ids),
+            )
+        }
+
+    def post_bookmarks_for_user(self, user_id: int, post_ids: Sequence[int]) -> dict[int, Row]:
+        """``post_id → bookmark`` of the user's post bookmarks among ``post_ids``."""
+        if not post_ids:
+            return {}
+        marks = ",".join("?" * len(post_ids))
+        return {
+            r["bookmarkable_id"]: r
+            for r in self._all(
+                "SELECT * FROM bookmarks WHERE user_id = ? AND bookmarkable_type = 'Post'"
+                f" AND bookmarkable_id IN ({marks})",
+                (user_id, *post_ids),
+            )
+        }
+
+    def topic_bookmarks_for_user(self, user_id: int, topic_id: int) -> list[Row]:
+        """The user's bookmarks on a topic or on any of its posts, oldest first."""
+        return self._all(
+            "SELECT b.* FROM bookmarks b WHERE b.user_id = ? AND ((b.bookmarkable_type ="
+            " 'Topic' AND b.bookmarkable_id = ?) OR (b.bookmarkable_type = 'Post' AND"
+            " b.bookmarkable_id IN (SELECT id FROM posts WHERE topic_id = ?))) ORDER BY b.id",
+            (user_id, topic_id, topic_id),
+        )
+
+    def bookmark(self, bookmark_id: int) -> Row | None:
+        """One bookmark by id."""
+        return self._one("SELECT * FROM bookmarks WHERE id = ?", (bookmark_id,))
+
+    def draft_sequence(self, user_id: int, draft_key: str) -> int:
+        """Discourse's ``DraftSequence.current`` for a user and a draft key (0 if none)."""
+        row = self._one(
+            "SELECT sequence FROM draft_sequences WHERE user_id = ? AND draft_key = ?",
+            (user_id, draft_key),
+        )
+        return int(row[0]) if row else 0
+
+    def pending_count(self, user_id: int) -> int:
+        """How many of the user's posts wait for a moderator."""
+        row = self._one(
+            "SELECT COUNT(*) FROM pending_posts WHERE user_id = ? AND state = 'pending'",
+            (user_id,),
+        )
+        return int(row[0]) if row else 0
+
+    def pending_post(self, pending_id: int) -> Row | None:
+        """One queued post by id."""
+        return self._one("SELECT * FROM pending_posts WHERE id = ?", (pending_id,))
+
+    def like(self, post_id: int, user_id: int) -> Row | None:
+        """A user's like of a post, if given."""
+        return self._one(
+            "SELECT * FROM likes WHERE post_id = ? AND user_id = ?", (post_id, user_id)
+        )
+
+    def like_times_since(self, user_id: int, since: str) -> list[str]:
+        """When the user gave each like since ``since`` (a stored timestamp), oldest first."""
+        return [
+            r[0]
+            for r in self._all(
+                "SELECT created_at FROM likes WHERE user_id = ? AND created_at >= ?"
+                " ORDER BY created_at",
+                (user_id, since),
+            )
+        ]
+
+    def posts_by_user_since(self, user_id: int, since: str) -> list[Row]:
+        """The user's posts created since ``since`` (a stored timestamp)."""
+        return self._all(
+            "SELECT * FROM posts WHERE user_id = ? AND created_at >= ?", (user_id, since)
+        )
+
+    def similarity_candidates(self) -> list[Row]:
+        """Open, visible topics (no category definitions) with their first post's cooked
+        HTML as ``first_cooked``: what ``/topics/similar_to`` ranks."""
+        return self._all(
+            "SELECT t.*, p.cooked AS first_cooked FROM topics t JOIN posts p ON"
+            " p.topic_id = t.id AND p.post_number = 1 WHERE t.visible = 1 AND t.closed = 0"
+            " AND t.archived = 0 AND t.id NOT IN (SELECT topic_id FROM categories WHERE"
+            " topic_id IS NOT NULL) ORDER BY t.id"
+        )
+
+    def live_key(self, table: str, key_hash: str) -> Row | None:
+        """A key of ``api_keys`` or ``user_api_keys`` by its hash, unless revoked."""
+        if table not in ("api_keys", "user_api_keys"):
+            raise ValueError(f"not a key table: {table!r}")
+        return self._one(
+            f"SELECT * FROM {table} WHERE key_hash = ? AND revoked_at IS NULL", (key_hash,)
+        )
+
+    def topic_by_title(self, title: str) -> Row | None:
+        """A visible topic whose title equals ``title`` ignoring case and outer spaces."""
+        return self._one(
+            "SELECT * FROM topics WHERE visible = 1 AND casefold(trim(title)) = ? LIMIT 1",
+            (title.strip().casefold(),),
+        )
 
 
 def _casefold(value: Any) -> str:

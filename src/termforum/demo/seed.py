@@ -22,14 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from termforum.demo import content
-from termforum.demo.content import CATEGORIES, EPOCH, USERS, PostSpec, TopicSpec
+from termforum.demo.content import CATEGORIES, DEMO_USER, EPOCH, USERS, PostSpec, TopicSpec
 from termforum.demo.cook import cook, excerpt
 from termforum.demo.db import DB_FILENAME, INDEXES, SCHEMA, SCHEMA_VERSION, iso, read_meta
 from termforum.demo.rng import Rng
 
 __all__ = ["CONTENT_VERSION", "ensure_seeded", "iso", "seed", "seed_topics"]
 
-CONTENT_VERSION = "1"
+CONTENT_VERSION = "2"
 """Bump when the seed content changes; an older data folder is then re-seeded."""
 
 SMALL_ACTION = 3
@@ -342,13 +342,16 @@ def _build_rows(conn: sqlite3.Connection) -> None:
                 cat.description,
                 parents[cat.parent] if cat.parent else None,
                 position,
+                int(cat.require_approval),
+                int(cat.require_approval),
                 definitions.get(cat.id),
                 iso(EPOCH - timedelta(days=420) + timedelta(hours=position * 3)),
             )
         )
 
     user_rows = []
-    for user in USERS:
+    user_stats[DEMO_USER.id] = {"posts": 0, "topics": 0, "given": 0, "got": 0, "last": None}
+    for user in (*USERS, DEMO_USER):
         stats = user_stats[user.id]
         created = EPOCH - timedelta(days=user.joined_days_ago)
         bio_cooked = cook(user.bio) if user.bio else ""
@@ -378,8 +381,8 @@ def _build_rows(conn: sqlite3.Connection) -> None:
     conn.executemany("INSERT INTO users VALUES (" + ",".join("?" * 17) + ")", user_rows)
     conn.executemany(
         "INSERT INTO categories (id, name, slug, color, text_color, description,"
-        " description_text, parent_id, position, topic_id, created_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        " description_text, parent_id, position, require_topic_approval,"
+        " require_reply_approval, topic_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         category_rows,
     )
     conn.executemany("INSERT INTO tags VALUES (?, ?)", [(i, n) for n, i in tag_ids.items()])

@@ -1,11 +1,16 @@
 """Build Discourse-shaped JSON for topic lists, topics and posts from demo database rows.
 
 Field names, nesting and the rules for which fields appear follow Discourse's serializers
-as seen in real responses (``fixtures/discourse``) and its OpenAPI description. Every
-request is anonymous for now, so per-user fields take their anonymous values and
-user-data fields (``last_read_post_number``, ``unread_posts``, ``new_posts``,
-``notification_level`` in topic lists) are left out, as Discourse leaves them out for
-anonymous visitors; ``viewer`` is the seam where a logged-in user will plug in. The site,
+as seen in real responses (``fixtures/discourse``) and its OpenAPI description.
+
+``viewer`` is the logged-in user (a ``users`` row) or None. For anonymous visitors the
+per-user fields take their anonymous values and user-data fields are left out, as
+Discourse does. For a viewer, what Discourse personalises is personalised: ``yours``,
+``can_edit``, the like entry of ``actions_summary`` (``acted``, ``can_undo``,
+``can_act``), ``bookmarked`` with ``bookmark_id`` & co. on posts, the topic's
+``bookmarked``/``bookmarks``/``draft_sequence``/``details.notification_level``, and in
+topic lists ``last_read_post_number``, ``unread_posts``, ``notification_level``,
+``unseen``, ``liked`` and ``bookmarked`` for topics the viewer has opened. The site,
 categories and profiles are in :mod:`termforum.demo.serialize_site`.
 """
 
@@ -14,16 +19,21 @@ from __future__ import annotations
 import html
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from termforum.demo.cook import fancy_title, plain_text
 from termforum.demo.db import parse_time
-from termforum.demo.queries import Store
+from termforum.demo.queries import NEW_TOPIC_DAYS, Store, TopicUserState
 
 __all__ = [
     "CHUNK_SIZE",
     "PER_PAGE",
+    "PostPersonal",
     "avatar_template",
+    "bookmark_json",
+    "is_staff",
     "post_json",
     "posts_json",
     "search_blurb",
@@ -42,6 +52,50 @@ PER_PAGE = 30
 CHUNK_SIZE = 20
 """Posts in the first chunk of a topic (Discourse's ``TopicView.chunk_size``)."""
 LIKE = 2
+REGULAR = 1
+
+
+@dataclass(frozen=True, slots=True)
+class PostPersonal:
+    """What the logged-in viewer did to one post."""
+
+    liked: bool = False
+    can_undo_like: bool = False
+    """Whether the like may still be taken back (``post_undo_action_window_mins``)."""
+    bookmark: Row | None = None
+
+
+def is_staff(user: Row | None) -> bool:
+    """Whether a user is an admin or a moderator."""
+    return user is not None and bool(user["admin"] or user["moderator"])
+
+
+def can_edit_post(viewer: Viewer, post: Row, topic: Row) -> bool:
+    """Discourse's ``can_edit_post?``, roughly: staff, or the author outside archived
+    topics (system lines like "closed the topic" only by staff)."""
+    if viewer is None:
+        return False
+    if is_staff(viewer):
+        return True
+    return bool(
+        viewer["id"] == post["user_id"]
+        and post["post_type"] != 3
+        and not topic["archived"]
+        and topic["visible"]
+    )
+
+
+def bookmark_json(bookmark: Row) -> dict[str, Any]:
+    """A bookmark as the topic view lists it (``bookmarks``)."""
+    return {
+        "id": bookmark["id"],
+        "bookmarkable_id": bookmark["bookmarkable_id"],
+        "bookmarkable_type": bookmark["bookmarkable_type"],
+        "name": bookmark["name"],
+        "reminder_at": bookmark["reminder_at"],
+        "auto_delete_preference": bookmark["auto_delete_preference"],
+    }
+
 
 # --------------------------------------------------------------------------- users
 
@@ -112,8 +166,10 @@ def topic_list_item(
     tags: Sequence[Row],
     posters: Sequence[tuple[int, int, int]],
     viewer: Viewer = None,
+    state: TopicUserState | None = None,
 ) -> dict[str, Any]:
-    """One topic of a topic list (``TopicListItemSerializer``)."""
+    """One topic of a topic list (``TopicListItemSerializer``); ``state`` is the
+    viewer's relation to it, when they have one."""
     users = store.users()
     last_poster = users.get(topic["last_post_user_id"])
     data: dict[str, Any] = {
@@ -150,7 +206,28 @@ def topic_list_item(
         "featured_link": None,
         "posters": _posters(topic, posters),
     }
+    if viewer is not None:
+        _personalise_list_item(store, data, topic, state)
     return data
+
+
+def _personalise_list_item(
+    store: Store, data: dict[str, Any], topic: Row, state: TopicUserState | None
+) -> None:
+    """The per-user fields of a topic list item (Discourse's ``ListableTopicSerializer``
+    and ``TopicListItemSerializer``), as sent to a logged-in viewer."""
+    if state is None:
+        age = store.now - parse_time(topic["created_at"])
+        data["unseen"] = age <= timedelta(days=NEW_TOPIC_DAYS)
+        return
+    last_read = state.last_read_post_number
+    data["unseen"] = last_read is None
+    data["bookmarked"] = state.bookmarked
+    data["liked"] = state.liked
+    if last_read is not None:
+        data["last_read_post_number"] = last_read
+        data["unread_posts"] = max(topic["highest_post_number"] - last_read, 0)
+    data["notification_level"] = state.notification_level
 
 
 def topic_list_json(
@@ -167,7 +244,11 @@ def topic_list_json(
     ids = [t["id"] for t in topics]
     tags = store.tags_for(ids)
     posters = store.posters(ids)
-    items = [topic_list_item(store, t, tags[t["id"]], posters[t["id"]], viewer) for t in topics]
+    states = store.topic_states_for_user(viewer["id"], ids) if viewer is not None else {}
+    items = [
+        topic_list_item(store, t, tags[t["id"]], posters[t["id"]], viewer, states.get(t["id"]))
+        for t in topics
+    ]
     users = store.users()
     user_ids: list[int] = []
     for item in items:
@@ -209,14 +290,15 @@ def post_json(
     reply_to_user_id: int | None = None,
     viewer: Viewer = None,
     include_raw: bool = False,
+    personal: PostPersonal | None = None,
 ) -> dict[str, Any]:
-    """A post as Discourse's ``PostSerializer`` shows it to ``viewer``."""
+    """A post as Discourse's ``PostSerializer`` shows it to ``viewer``; ``personal`` is
+    what the viewer did to it (likes, bookmark)."""
     users = store.users()
     user = users[post["user_id"]]
     staff = bool(user["admin"] or user["moderator"])
-    actions: list[dict[str, Any]] = []
-    if post["like_count"] > 0:
-        actions.append({"id": LIKE, "count": post["like_count"], "can_act": False})
+    yours = viewer is not None and viewer["id"] == user["id"]
+    bookmark = personal.bookmark if personal is not None else None
     data: dict[str, Any] = {
         "id": post["id"],
         "name": user["name"],
@@ -234,7 +316,7 @@ def post_json(
         "reads": post["reads"],
         "readers_count": max(post["reads"] - 1, 0),
         "score": _score(post),
-        "yours": viewer is not None and viewer["id"] == user["id"],
+        "yours": yours,
         "topic_id": topic["id"],
         "topic_slug": topic["slug"],
         "display_username": user["name"],
@@ -244,7 +326,7 @@ def post_json(
         "flair_bg_color": None,
         "flair_color": None,
         "version": post["version"],
-        "can_edit": False,
+        "can_edit": can_edit_post(viewer, post, topic),
         "can_delete": False,
         "can_recover": False,
         "can_see_hidden_post": False,
@@ -252,8 +334,8 @@ def post_json(
         "link_counts": [],
         "read": True,
         "user_title": user["title"],
-        "bookmarked": False,
-        "actions_summary": actions,
+        "bookmarked": bookmark is not None,
+        "actions_summary": _actions_summary(post, topic, viewer, yours, personal),
         "moderator": bool(user["moderator"]),
         "admin": bool(user["admin"]),
         "staff": staff,
@@ -262,7 +344,7 @@ def post_json(
         "trust_level": user["trust_level"],
         "deleted_at": None,
         "user_deleted": False,
-        "edit_reason": None,
+        "edit_reason": post["edit_reason"],
         "can_view_edit_history": True,
         "wiki": False,
         "reviewable_id": 0,
@@ -279,9 +361,61 @@ def post_json(
             "name": replied["name"],
             "avatar_template": avatar_template(replied),
         }
+    if bookmark is not None:
+        data["bookmark_reminder_at"] = bookmark["reminder_at"]
+        data["bookmark_name"] = bookmark["name"]
+        data["bookmark_auto_delete_preference"] = bookmark["auto_delete_preference"]
+        data["bookmark_id"] = bookmark["id"]
     if include_raw:
         data["raw"] = post["raw"]
     return data
+
+
+def _actions_summary(
+    post: Row, topic: Row, viewer: Viewer, yours: bool, personal: PostPersonal | None
+) -> list[dict[str, Any]]:
+    """The like entry of ``actions_summary`` (flags are not offered by the demo).
+
+    Anonymous: ``{id, count, can_act: false}`` when the post has likes. Logged in, as
+    ``PostSerializer#actions_summary``: ``count`` when not 0, ``can_act`` unless the post
+    is the viewer's own or already liked, ``acted`` and ``can_undo`` for the viewer's
+    like (``can_undo`` only within ``post_undo_action_window_mins``). ``can_act`` is
+    always sent (Discourse leaves it out when false; the documented schemas require it).
+    """
+    count = post["like_count"]
+    if viewer is None:
+        return [{"id": LIKE, "count": count, "can_act": False}] if count > 0 else []
+    acted = personal is not None and personal.liked
+    likeable = post["post_type"] == REGULAR and not topic["archived"]
+    entry: dict[str, Any] = {"id": LIKE}
+    if count:
+        entry["count"] = count
+    entry["can_act"] = likeable and not yours and not acted
+    if acted:
+        entry["acted"] = True
+        if personal is not None and personal.can_undo_like:
+            entry["can_undo"] = True
+    return [entry] if (entry["can_act"] or count or acted) else []
+
+
+def personal_for(
+    store: Store, viewer: Viewer, post_ids: Sequence[int], undo_after: str | None
+) -> dict[int, PostPersonal]:
+    """What ``viewer`` did to each of ``post_ids``: likes (undoable when given at or after
+    ``undo_after``, a stored timestamp; None: always) and bookmarks."""
+    if viewer is None or not post_ids:
+        return {}
+    likes = store.likes_for_user(viewer["id"], post_ids)
+    bookmarks = store.post_bookmarks_for_user(viewer["id"], post_ids)
+    result = {}
+    for post_id in set(likes) | set(bookmarks):
+        liked_at = likes.get(post_id)
+        result[post_id] = PostPersonal(
+            liked=liked_at is not None,
+            can_undo_like=liked_at is not None and (undo_after is None or liked_at >= undo_after),
+            bookmark=bookmarks.get(post_id),
+        )
+    return result
 
 
 def posts_json(
@@ -291,11 +425,14 @@ def posts_json(
     *,
     viewer: Viewer = None,
     include_raw: bool = False,
+    undo_after: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Serialize several posts of one topic (``reply_to_user`` resolved in one query)."""
+    """Serialize several posts of one topic (``reply_to_user`` resolved in one query);
+    ``undo_after`` as for :func:`personal_for`."""
     authors = store.authors_of(
         topic["id"], (p["reply_to_post_number"] for p in posts if p["reply_to_post_number"])
     )
+    personal = personal_for(store, viewer, [p["id"] for p in posts], undo_after)
     return [
         post_json(
             store,
@@ -306,6 +443,7 @@ def posts_json(
             else None,
             viewer=viewer,
             include_raw=include_raw,
+            personal=personal.get(p["id"]),
         )
         for p in posts
     ]
@@ -319,7 +457,7 @@ def _timeline(store: Store, topic_id: int) -> list[list[int]]:
     lookup: list[list[int]] = []
     last_days: int | None = None
     for position, created in enumerate(store.post_times(topic_id), start=1):
-        days = (store.now - parse_time(created)).days
+        days = max((store.now - parse_time(created)).days, 0)
         if days != last_days:
             lookup.append([position, days])
             last_days = days
@@ -353,15 +491,23 @@ def topic_view_json(
     mega: bool,
     current_post_number: int | None = None,
     viewer: Viewer = None,
+    undo_after: str | None = None,
 ) -> dict[str, Any]:
     """``/t/{id}.json``: the topic, its first chunk of posts and its post stream.
 
     ``mega`` topics (Discourse: 10,000 posts or more) get no ``stream`` and no
     ``timeline_lookup``; ``isMegaTopic`` and ``lastId`` instead, as in Discourse.
+    ``undo_after`` as for :func:`personal_for`.
     """
     users = store.users()
     topic_id = topic["id"]
-    post_stream: dict[str, Any] = {"posts": posts_json(store, topic, posts, viewer=viewer)}
+    post_stream: dict[str, Any] = {
+        "posts": posts_json(store, topic, posts, viewer=viewer, undo_after=undo_after)
+    }
+    bookmarks = store.topic_bookmarks_for_user(viewer["id"], topic_id) if viewer else []
+    topic_user = store.topic_user(viewer["id"], topic_id) if viewer else None
+    draft_key = f"topic_{topic_id}"
+    staff_viewer = is_staff(viewer)
     if mega:
         post_stream["isMegaTopic"] = True
         last = store.posts_from_number(topic_id, topic["highest_post_number"] + 1, 1, asc=False)
@@ -413,8 +559,8 @@ def topic_view_json(
             "image_url": None,
             "slow_mode_seconds": 0,
             "draft": None,
-            "draft_key": f"topic_{topic_id}",
-            "draft_sequence": 0,
+            "draft_key": draft_key,
+            "draft_sequence": store.draft_sequence(viewer["id"], draft_key) if viewer else 0,
             "unpinned": None,
             "pinned": topic["pinned_at"] is not None,
             "highest_post_number": topic["highest_post_number"],
@@ -425,8 +571,8 @@ def topic_view_json(
                 for ident in (4, 8, 10, 7)
             ],
             "chunk_size": CHUNK_SIZE,
-            "bookmarked": False,
-            "bookmarks": [],
+            "bookmarked": bool(bookmarks),
+            "bookmarks": [bookmark_json(b) for b in bookmarks],
             "topic_timer": None,
             "message_bus_last_id": 0,
             "participant_count": len(posters),
@@ -434,12 +580,15 @@ def topic_view_json(
             "thumbnails": None,
             "slow_mode_enabled_until": None,
             "details": {
-                "can_edit": False,
-                "notification_level": 1,
+                "can_edit": viewer is not None
+                and (staff_viewer or (viewer["id"] == topic["user_id"] and not topic["archived"])),
+                "notification_level": topic_user["notification_level"] if topic_user else 1,
                 "can_move_posts": False,
                 "can_delete": False,
                 "can_remove_allowed_users": False,
-                "can_create_post": viewer is not None and not topic["closed"],
+                "can_create_post": viewer is not None
+                and not topic["archived"]
+                and (staff_viewer or not topic["closed"]),
                 "can_reply_as_new_topic": False,
                 "can_convert_topic": False,
                 "can_review_topic": False,

@@ -21,6 +21,7 @@ __all__ = [
     "basic_info",
     "category_full",
     "category_list_item",
+    "current_user_json",
     "site_category",
     "site_json",
     "user_json",
@@ -434,8 +435,8 @@ def category_full(store: Store, cat: Row) -> dict[str, Any]:
             "category_setting": {
                 "auto_bump_cooldown_days": 1,
                 "num_auto_bump_daily": None,
-                "require_reply_approval": False,
-                "require_topic_approval": False,
+                "require_reply_approval": bool(cat["require_reply_approval"]),
+                "require_topic_approval": bool(cat["require_topic_approval"]),
             },
             "category_localizations": [],
             "available_groups": [],
@@ -559,6 +560,55 @@ def user_json(store: Store, user: Row, viewer: Viewer = None) -> dict[str, Any]:
         "bio_excerpt": html.escape(plain_text(user["bio_cooked"]), quote=False) or None,
     }
     return {"user_badges": [], "user": data}
+
+
+def current_user_json(store: Store, user: Row) -> dict[str, Any]:
+    """``/session/current.json``'s ``current_user``: a subset of ``CurrentUserSerializer``
+    (identity, trust, counts of unread notifications, permissions, user options)."""
+    staff = bool(user["admin"] or user["moderator"])
+    tl_group = 10 + user["trust_level"]
+    return {
+        **user_summary(user),
+        "last_posted_at": user["last_posted_at"],
+        "last_seen_at": user["last_seen_at"],
+        "created_at": user["created_at"],
+        "total_unread_notifications": 0,
+        "unread_notifications": 0,
+        "unread_high_priority_notifications": 0,
+        "all_unread_notifications_count": 0,
+        "read_first_notification": True,
+        "admin": bool(user["admin"]),
+        "moderator": bool(user["moderator"]),
+        "staff": staff,
+        "whisperer": staff,
+        "title": user["title"],
+        "any_posts": user["post_count"] > 0,
+        "trust_level": user["trust_level"],
+        "can_send_private_email_messages": False,
+        "can_send_private_messages": False,
+        "can_edit": True,
+        "can_invite_to_forum": False,
+        "no_password": False,
+        "can_delete_account": not staff,
+        "can_post_anonymously": False,
+        "can_ignore_users": staff or user["trust_level"] >= 2,
+        "can_create_topic": True,
+        "can_review": staff,
+        "pending_posts_count": store.pending_count(user["id"]),
+        "custom_fields": {},
+        "muted_category_ids": [],
+        "regular_category_ids": [],
+        "tracked_category_ids": [],
+        "watched_category_ids": [],
+        "watched_first_post_category_ids": [],
+        "muted_tags": [],
+        "tracked_tags": [],
+        "watched_tags": [],
+        "groups": [
+            {"id": tl_group, "name": f"trust_level_{user['trust_level']}", "has_messages": False}
+        ],
+        "user_option": _user_option(user["id"]),
+    }
 
 
 def _group_json(ident: int, name: str, trust_level: int) -> dict[str, Any]:

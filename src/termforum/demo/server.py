@@ -180,6 +180,17 @@ class DemoServer:
         self._owns_app = app is None
         self._error: BaseException | None = None
 
+    def demo_credentials(self) -> tuple[str, str]:
+        """``(username, user API key)`` of the demo account, for ``termforum --demo``.
+
+        In-process, no HTTP: send the key as ``User-Api-Key`` (client id
+        :data:`~termforum.demo.app.DEMO_CLIENT_ID`). The key is made once per data
+        folder and reused; callable before :meth:`start` (the app is made then) or after.
+        """
+        if self.app is None:
+            self.app = _make_app(self.data_dir, self.time_shift)
+        return self.app.demo_credentials()
+
     def start(self) -> str:
         """Start serving; return the base URL (``http://127.0.0.1:PORT``)."""
         if self._thread is not None:

@@ -5,6 +5,10 @@ No web framework: a :class:`Router` maps ``(method, path regex)`` to handler nam
 itself. JSON responses use Discourse's headers (``Content-Type: application/json;
 charset=utf-8``, ``Cache-Control: no-cache, no-store``) and errors use Discourse's shape
 ``{"errors": [...], "error_type": "..."}``.
+
+Request parameters are read the way Rails reads them (:meth:`Request.params_dict`): the
+query string and a JSON, form-encoded or multipart body, merged, with ``a[]=1`` as a list
+and ``a[b]=1`` as a nested object.
 """
 
 from __future__ import annotations
@@ -13,18 +17,22 @@ import json
 import re
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl
 
 __all__ = [
     "JSON_TYPE",
     "NOT_FOUND_MESSAGE",
+    "BadParams",
     "Request",
     "Response",
     "Route",
     "Router",
     "error",
     "not_found",
+    "rails_params",
 ]
 
 Scope = MutableMapping[str, Any]
@@ -34,6 +42,51 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 JSON_TYPE = "application/json; charset=utf-8"
 NOT_FOUND_MESSAGE = "The requested URL or resource could not be found."
 MAX_BODY_BYTES = 1 << 20
+_PARAM_KEY = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)\Z")
+
+
+class BadParams(ValueError):
+    """A request body that cannot be read as parameters (answer 400)."""
+
+
+def rails_params(
+    pairs: Iterable[tuple[str, Any]], into: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Rails-style parameters from ``(name, value)`` pairs: ``a[]`` lists, ``a[b]`` objects.
+
+    Later values win (``a=1&a=2`` gives ``"2"``), as in Rails. Names that are not of that
+    form are kept as they are.
+    """
+    params: dict[str, Any] = {} if into is None else into
+    for name, value in pairs:
+        match = _PARAM_KEY.match(name)
+        if match is None:
+            params[name] = value
+            continue
+        keys = [match.group(1), *re.findall(r"\[([^\[\]]*)\]", match.group(2))]
+        node: Any = params
+        for i, key in enumerate(keys):
+            last = i == len(keys) - 1
+            following = None if last else keys[i + 1]
+            if key == "":
+                if not isinstance(node, list):
+                    break
+                if last:
+                    node.append(value)
+                else:
+                    node.append({} if following != "" else [])
+                    node = node[-1]
+                continue
+            if not isinstance(node, dict):
+                break
+            if last:
+                node[key] = value
+            else:
+                wanted: type = list if following == "" else dict
+                if not isinstance(node.get(key), wanted):
+                    node[key] = wanted()
+                node = node[key]
+    return params
 
 
 @dataclass(slots=True)
@@ -52,6 +105,10 @@ class Request:
     body: bytes = b""
     params: dict[str, str] = field(default_factory=dict)
     """Named groups of the matched route."""
+    base_url: str = "http://localhost"
+    """``scheme://host[:port]`` as the client addressed the server."""
+    auth: Any = None
+    """Who the request speaks for (set by the app: a :class:`termforum.demo.auth.Identity`)."""
 
     @classmethod
     def from_scope(cls, scope: Scope, body: bytes = b"") -> Request:
@@ -75,6 +132,8 @@ class Request:
             errors="replace",
         )
         client = scope.get("client")
+        server = scope.get("server")
+        host = headers.get("host") or (f"{server[0]}:{server[1]}" if server else "localhost")
         return cls(
             method=scope.get("method", "GET").upper(),
             path=path,
@@ -83,6 +142,7 @@ class Request:
             client=str(client[0]) if client else "unknown",
             wants_json=json_suffix or "application/json" in accept,
             body=body,
+            base_url=f"{scope.get('scheme') or 'http'}://{host}",
         )
 
     def arg(self, name: str, default: str | None = None) -> str | None:
@@ -108,6 +168,50 @@ class Request:
     def json_body(self) -> Any:
         """The request body parsed as JSON (``ValueError`` when it is not JSON)."""
         return json.loads(self.body.decode("utf-8") or "null")
+
+    def params_dict(self) -> dict[str, Any]:
+        """Every parameter, as Rails merges them: query string, then the body (JSON,
+        ``application/x-www-form-urlencoded`` or ``multipart/form-data``).
+
+        Raises :class:`BadParams` for a body that does not parse.
+        """
+        params = rails_params(self.query)
+        if not self.body:
+            return params
+        kind = self.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind == "application/json" or kind.endswith("+json"):
+            try:
+                data = self.json_body()
+            except ValueError:
+                raise BadParams("the body is not valid JSON") from None
+            if isinstance(data, dict):
+                params.update(data)
+            elif data is not None:
+                raise BadParams("the JSON body must be an object")
+            return params
+        if kind == "multipart/form-data":
+            return rails_params(self._multipart(), params)
+        try:
+            text = self.body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadParams("the form body is not UTF-8") from None
+        pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="replace")
+        return rails_params(pairs, params)
+
+    def _multipart(self) -> list[tuple[str, str]]:
+        head = f"Content-Type: {self.headers.get('content-type', '')}\r\n\r\n".encode("latin-1")
+        message = BytesParser(policy=HTTP).parsebytes(head + self.body)
+        if not message.is_multipart():
+            raise BadParams("the multipart body does not parse")
+        pairs: list[tuple[str, str]] = []
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            if not isinstance(name, str) or part.get_filename() is not None:
+                continue  # files are not taken by the demo
+            payload = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset() or "utf-8"
+            pairs.append((name, payload.decode(charset, errors="replace")))
+        return pairs
 
 
 _NO_PAYLOAD: Any = object()
@@ -210,7 +314,9 @@ class Route:
     name: str
     """Discourse's controller/action, sent as ``X-Discourse-Route``."""
     kind: str = "json"
-    """``json`` (content negotiated), ``text`` (always plain text) or ``control``."""
+    """``json`` (content negotiated: an HTML page unless JSON is asked for), ``api``
+    (always JSON: writes and other XHR endpoints), ``text`` (always plain text),
+    ``html`` or ``control``."""
 
 
 class Router:
