@@ -17,6 +17,7 @@ from termforum import __version__
 from termforum.errors import ConfigError, TermforumError
 
 if TYPE_CHECKING:
+    from termforum.auth import Credentials
     from termforum.config import Config, ForumConfig
     from termforum.service import ForumService
 
@@ -176,14 +177,16 @@ def _check_keymap(keymap: dict[str, str]) -> None:
             raise ConfigError(f'[keymap] names an unknown binding id "{binding_id}"{hint}')
 
 
-def _open_service(forum: ForumConfig, config: Config) -> ForumService:
+def _open_service(
+    forum: ForumConfig, config: Config, credentials: Credentials | None = None
+) -> ForumService:
     from termforum.backends import create_backend
     from termforum.net import Timeouts, make_client
     from termforum.service import ForumService
 
     timeouts = Timeouts(connect=config.network.connect_timeout, read=config.network.read_timeout)
     http = make_client(forum.url, timeouts=timeouts)
-    backend = create_backend(forum.backend, forum.url, http=http)
+    backend = create_backend(forum.backend, forum.url, http=http, credentials=credentials)
     return ForumService(forum.name, forum.url, backend)
 
 
@@ -193,18 +196,25 @@ def _run_tui(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     _check_keymap(config.keymap)
     server = None
+    credentials = None
     if args.demo:
+        from termforum.auth import Credentials, Secret
         from termforum.demo import DemoServer
+        from termforum.demo.app import DEMO_CLIENT_ID
         from termforum.paths import app_paths
 
         server = DemoServer(data_dir=app_paths().data_dir / "demo")
         forum = ForumConfig(name="demo", url=server.start())
+        # The demo forum signs you in as its demo account, so writing works at once.
+        username, key = server.demo_credentials()
+        credentials = Credentials("user_api_key", Secret(key), username, DEMO_CLIENT_ID)
     else:
         forum = _choose_forum(args, config)
     try:
         from termforum.ui.app import TermforumApp
 
-        app = TermforumApp(_open_service(forum, config), theme=config.theme, keymap=config.keymap)
+        service = _open_service(forum, config, credentials)
+        app = TermforumApp(service, theme=config.theme, keymap=config.keymap)
         result = app.run(mouse=config.mouse)
     finally:
         if server is not None:

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from termforum.backends import Backend
+from termforum.drafts import Draft, DraftKey, DraftLocked, DraftSession, DraftStore
 from termforum.errors import NetworkError
-from termforum.models import Group, Post, SearchHit, Site, Thread, TopicPage
+from termforum.models import Group, Post, PostLimits, SearchHit, Site, Thread, Topic, TopicPage
+from termforum.outbox import OutgoingPost, SendOutcome, send_post
 
-__all__ = ["ConnectionState", "ForumService", "ThreadState"]
+__all__ = ["ConnectionState", "ForumService", "SendOutcome", "ThreadState"]
 
 
 class ConnectionState(Enum):
@@ -49,15 +51,27 @@ class ForumService:
         backend: The backend that talks to it.
     """
 
-    def __init__(self, name: str, url: str, backend: Backend) -> None:
+    def __init__(
+        self, name: str, url: str, backend: Backend, *, drafts: DraftStore | None = None
+    ) -> None:
         self.name = name
         self.url = url
         self.backend = backend
         self.state = ConnectionState.CONNECTING
         self._threads: dict[str, ThreadState] = {}
         self._groups: list[Group] | None = None
-        self.logged_in = False
+        self._seen_topics: dict[str, Topic] = {}
+        self.drafts = drafts if drafts is not None else DraftStore()
+        """Where drafts are kept (files, never the cache)."""
+        self.limits = PostLimits()
+        """The forum's length rules for posts (defaults until the forum says otherwise)."""
+        self.username: str | None = getattr(getattr(backend, "credentials", None), "username", None)
+        """Who we post as (``None`` when reading anonymously)."""
+
+    @property
+    def logged_in(self) -> bool:
         """True when requests carry a user's credentials (views like ``new`` need them)."""
+        return bool(getattr(self.backend, "logged_in", False))
 
     @property
     def capabilities(self) -> frozenset[str]:
@@ -88,7 +102,16 @@ class ForumService:
         self, group_id: str | None = None, *, view: str = "latest", page: int = 0
     ) -> TopicPage:
         """One page of a topic list."""
-        return await self._call(self.backend.topics(group_id, view=view, page=page))
+        result: TopicPage = await self._call(self.backend.topics(group_id, view=view, page=page))
+        self._seen_topics.update((topic.id, topic) for topic in result.topics)
+        return result
+
+    async def load_limits(self) -> PostLimits:
+        """Ask the forum for its length rules (kept in ``limits``)."""
+        limits = getattr(self.backend, "limits", None)
+        if limits is not None:
+            self.limits = await self._call(limits())
+        return self.limits
 
     async def open_thread(self, topic_id: str, *, refresh: bool = False) -> ThreadState:
         """The thread with its first chunk of posts (from memory when already open)."""
@@ -122,6 +145,166 @@ class ForumService:
         """Full-text search on the forum."""
         return await self._call(self.backend.search(query, page=page))
 
+    # ------------------------------------------------------------------ writing
+
+    async def raw(self, post: Post) -> str:
+        """The Markdown source of ``post`` (for quoting and editing)."""
+        if post.raw is not None:
+            return post.raw
+        return await self._call(self.backend.raw(post.id))
+
+    async def similar_topics(self, title: str, body: str = "") -> list[Topic]:
+        """Topics that may already answer a new one: the forum's suggestions first, then
+        matching topics seen in this session's lists."""
+        found: list[Topic] = []
+        if "similar" in self.capabilities:
+            try:
+                found = list(await self._call(self.backend.similar_topics(title, body)))
+            except NetworkError:
+                found = []
+        known = {topic.id for topic in found}
+        found.extend(t for t in self.local_matches(title) if t.id not in known)
+        return found[:8]
+
+    def local_matches(self, title: str, *, limit: int = 5) -> list[Topic]:
+        """Topics already listed in this session whose titles share words with ``title``."""
+        words = {w for w in _words(title) if len(w) > 3}
+        if not words:
+            return []
+        scored = []
+        for topic in self._seen_topics.values():
+            overlap = len(words & set(_words(topic.title)))
+            if overlap >= max(2, len(words) // 3):
+                scored.append((overlap, topic))
+        scored.sort(key=lambda pair: -pair[0])
+        return [topic for _, topic in scored[:limit]]
+
+    async def toggle_like(self, post: Post) -> Post:
+        """Like ``post`` or take the like back; returns the post as it is now."""
+        call = self.backend.unlike if post.liked else self.backend.like
+        updated = await self._call(call(post.id))
+        if updated is None:
+            count = post.like_count + (-1 if post.liked else 1)
+            updated = replace(post, liked=not post.liked, like_count=max(0, count))
+        self._remember_post(updated)
+        return updated
+
+    async def toggle_bookmark(self, post: Post) -> Post:
+        """Bookmark ``post`` or remove its bookmark; returns the post as it is now."""
+        if post.bookmarked and post.bookmark_id:
+            await self._call(self.backend.remove_bookmark(post.bookmark_id))
+            updated = replace(post, bookmarked=False, bookmark_id=None)
+        else:
+            bookmark_id = await self._call(self.backend.bookmark(post.id))
+            updated = replace(post, bookmarked=True, bookmark_id=bookmark_id)
+        self._remember_post(updated)
+        return updated
+
+    def _remember_post(self, post: Post) -> None:
+        state = self._threads.get(post.topic_id)
+        if state is None:
+            return
+        if post.id not in state.thread.post_ids:
+            state.thread = replace(state.thread, post_ids=(*state.thread.post_ids, post.id))
+        state.posts[post.id] = post
+
+    # ------------------------------------------------------------------- drafts
+
+    def draft_key(
+        self,
+        kind: str,
+        *,
+        topic_id: str | None = None,
+        reply_to: int | None = None,
+        post_id: str | None = None,
+        group_id: str | None = None,
+    ) -> DraftKey:
+        """The key of the draft for this forum and target."""
+        return DraftKey(self.name, kind, topic_id, reply_to, post_id, group_id)  # type: ignore[arg-type]
+
+    def open_draft(self, key: DraftKey) -> tuple[DraftSession | None, Draft | None, bool]:
+        """Open the draft ``key`` for writing: ``(session, saved draft, read_only)``.
+
+        When another termforum holds it, the draft opens read-only (no session)."""
+        try:
+            session = self.drafts.open(key)
+        except DraftLocked:
+            return None, self.drafts.load(key), True
+        return session, session.draft, False
+
+    def make_draft(
+        self,
+        key: DraftKey,
+        *,
+        body: str,
+        title: str = "",
+        tags: tuple[str, ...] = (),
+        topic_title: str | None = None,
+    ) -> Draft:
+        """A draft of what is on screen."""
+        return Draft(key, title=title, body=body, tags=tags, topic_title=topic_title)
+
+    def save_draft(self, session: DraftSession | None, draft: Draft) -> None:
+        """Save ``draft`` now (atomic write). A draft whose last send is unconfirmed stays so,
+        so that the next send checks the forum first."""
+        if session is None:
+            return
+        if session.draft is not None and session.draft.status == "unconfirmed":
+            draft = replace(draft, status="unconfirmed", note=session.draft.note)
+        session.save(draft)
+
+    def close_draft(self, session: DraftSession | None) -> None:
+        """Release the draft's lock (its text is already saved)."""
+        if session is not None:
+            session.close()
+
+    def drafts_list(self) -> list[Draft]:
+        """This forum's unsent drafts, newest first."""
+        return self.drafts.all(self.name)
+
+    def discard_draft(self, draft: Draft) -> None:
+        """Delete a draft the user no longer wants."""
+        self.drafts.delete(draft.key)
+
+    async def send(
+        self, session: DraftSession | None, draft: Draft, *, group_id: str | None = None
+    ) -> SendOutcome:
+        """Send ``draft`` once. The draft is saved first and deleted only when the forum has
+        the text; on any failure it stays, with the reason in its note."""
+        key = draft.key
+        unconfirmed = (
+            session is not None
+            and session.draft is not None
+            and (session.draft.status == "unconfirmed")
+        )
+        if session is not None:
+            session.save(replace(draft, status="sending"))
+        item = OutgoingPost(
+            kind=key.kind,
+            body=draft.body,
+            topic_id=key.topic_id,
+            reply_to=key.reply_to,
+            post_id=key.post_id,
+            group_id=group_id or key.group_id,
+            title=draft.title,
+            tags=draft.tags,
+            unconfirmed=unconfirmed,
+        )
+        outcome = await send_post(self.backend, item, self.username)
+        if outcome.post is not None:
+            self._remember_post(outcome.post)
+        if session is not None:
+            if outcome.done:
+                session.delete()
+            else:
+                status = "unconfirmed" if outcome.status == "unconfirmed" else "failed"
+                session.save(replace(draft, status=status, note=outcome.message))
+        return outcome
+
     async def aclose(self) -> None:
         """Close the backend and its HTTP client."""
         await self.backend.aclose()
+
+
+def _words(text: str) -> list[str]:
+    return "".join(c.lower() if c.isalnum() else " " for c in text).split()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from pathlib import Path
 
 from textual import on
@@ -73,9 +76,26 @@ class TermforumApp(App[str | None]):
     def on_mount(self) -> None:
         from termforum.ui.screens.main import MainScreen
 
+        self._install_signal_handlers()
         self.push_screen(MainScreen(self.service))
 
+    def _install_signal_handlers(self) -> None:
+        """Save every open draft when the terminal goes away (SIGHUP: a dropped SSH
+        connection) or termforum is told to stop (SIGTERM); Textual handles neither."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self._terminate, signum)
+
+    def _terminate(self, signum: int) -> None:
+        failures = self.service.drafts.flush_all()
+        for key, error in failures:
+            self.log.error("draft not saved", draft=key.file_name, error=repr(error))
+        self.exit(return_code=128 + signum)
+
     async def on_unmount(self) -> None:
+        self.service.drafts.flush_all()  # a composer still open keeps its latest text
+        self.service.drafts.close_all()
         self.state.last_forum = self.service.name
         try:
             save_state(self.state)

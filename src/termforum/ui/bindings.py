@@ -13,6 +13,7 @@ from textual.binding import Binding
 
 __all__ = [
     "APP_BINDINGS",
+    "COMPOSER_BINDINGS",
     "BINDING_GROUPS",
     "LIST_BINDINGS",
     "READER_BINDINGS",
@@ -44,6 +45,8 @@ SCREEN_BINDINGS: tuple[Binding, ...] = (
     Binding("slash", "search", "Search", id="search"),
     Binding("v", "cycle_view", "View", id="cycle_view"),
     Binding("ctrl+r", "refresh", "Refresh", id="refresh"),
+    Binding("c", "new_topic", "New topic", id="new_topic"),
+    Binding("D", "drafts", "Drafts", id="drafts", show=False),
 )
 
 LIST_BINDINGS: tuple[Binding, ...] = (
@@ -63,12 +66,26 @@ READER_BINDINGS: tuple[Binding, ...] = (
     Binding("G,end", "last_post", "Last post", id="last", show=False),
     Binding("space,pagedown", "page_down", "Page", id="page_down", key_display="space"),
     Binding("pageup", "page_up", "Page up", id="page_up", show=False),
+    Binding("r", "screen.reply", "Reply", id="reply"),
+    Binding("R", "screen.reply_topic", "Reply to topic", id="reply_topic", show=False),
+    Binding("Q", "screen.quote_reply", "Quote", id="quote_reply", show=False),
+    Binding("e", "screen.edit_post", "Edit", id="edit_post", show=False),
+    Binding("l", "screen.like", "Like", id="like", show=False),
+    Binding("b", "screen.bookmark", "Bookmark", id="bookmark", show=False),
+)
+
+COMPOSER_BINDINGS: tuple[Binding, ...] = (
+    Binding("ctrl+s", "send", "Send", id="send", priority=True),
+    Binding("ctrl+e", "external_editor", "$EDITOR", id="external_editor", priority=True),
+    Binding("ctrl+t", "toggle_preview", "Preview", id="toggle_preview", priority=True),
+    Binding("escape", "close", "Close (keeps draft)", id="close_composer"),
 )
 
 BINDING_GROUPS: tuple[BindingGroup, ...] = (
     BindingGroup("Everywhere", APP_BINDINGS + SCREEN_BINDINGS),
     BindingGroup("Group and topic lists", LIST_BINDINGS),
     BindingGroup("Reading a topic", READER_BINDINGS),
+    BindingGroup("Writing", COMPOSER_BINDINGS),
 )
 
 

@@ -15,12 +15,14 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from termforum.drafts import Draft
 from termforum.errors import ForumError, NotFound
-from termforum.models import TOPIC_VIEWS, Group, SearchHit, Topic
+from termforum.models import TOPIC_VIEWS, Group, Post, SearchHit, Topic
 from termforum.render import text
-from termforum.service import ConnectionState, ForumService
+from termforum.service import ConnectionState, ForumService, SendOutcome
 from termforum.state import AppState
 from termforum.ui.bindings import SCREEN_BINDINGS
+from termforum.ui.screens.composer import ComposerRequest, ComposerScreen, quote_block
 from termforum.ui.widgets.lists import ALL_GROUPS, GroupList, TopicList
 from termforum.ui.widgets.reader import ThreadView
 
@@ -328,6 +330,159 @@ class MainScreen(Screen[None]):
             return
         if self._topic is topic:
             self.reader.show_thread(state.thread, state.posts.values(), start_at=cursor)
+
+    # ------------------------------------------------------------------ writing
+
+    def _can_write(self, what: str) -> bool:
+        if "write" in self.service.capabilities:
+            return True
+        self.notify(
+            f"To {what}, log in to this forum first (this session reads anonymously).",
+            severity="warning",
+            markup=False,
+        )
+        return False
+
+    def _open_composer(self, request: ComposerRequest) -> None:
+        def done(outcome: SendOutcome | None) -> None:
+            if outcome is None:
+                return
+            self.notify(outcome.message, markup=False, timeout=6)
+            if outcome.post is not None and self.reader.thread is not None:
+                if outcome.post.topic_id == self.reader.thread.topic.id:
+                    self.reader.show_new_post(outcome.post)
+                    self.reader.focus()
+            elif outcome.topic is not None:
+                self.open_topic(outcome.topic)
+
+        self.app.push_screen(ComposerScreen(self.service, request), done)
+
+    def _reply_request(self, post: Post | None, body: str = "") -> ComposerRequest | None:
+        thread = self.reader.thread
+        if thread is None:
+            return None
+        topic = thread.topic
+        reply_to = post.number if post is not None and post.number > 1 else None
+        key = self.service.draft_key("reply", topic_id=topic.id, reply_to=reply_to)
+        target: list[Content | str | tuple[str, str]] = ["Reply to "]
+        if reply_to is not None and post is not None:
+            target += [text("@" + post.author, "bold"), f" #{post.number} in "]
+        target.append(text(topic.title, "italic"))
+        return ComposerRequest(key, Content.assemble(*target), body=body, topic=topic)
+
+    def action_reply(self) -> None:
+        """Reply to the selected post."""
+        if self._can_write("reply") and (request := self._reply_request(self.reader.selected_post)):
+            self._open_composer(request)
+
+    def action_reply_topic(self) -> None:
+        """Reply to the topic as a whole."""
+        if self._can_write("reply") and (request := self._reply_request(None)):
+            self._open_composer(request)
+
+    @work(exclusive=True, group="compose", exit_on_error=False)
+    async def action_quote_reply(self) -> None:
+        """Reply to the selected post, quoting it in Discourse's [quote] form."""
+        post = self.reader.selected_post
+        thread = self.reader.thread
+        if post is None or thread is None or not self._can_write("reply"):
+            return
+        try:
+            raw = await self.service.raw(post)
+        except ForumError as error:
+            self._report(error)
+            return
+        request = self._reply_request(post, quote_block(post, thread.topic.id, raw))
+        if request is not None:
+            self._open_composer(request)
+
+    @work(exclusive=True, group="compose", exit_on_error=False)
+    async def action_edit_post(self) -> None:
+        """Edit the selected post (yours), starting from its Markdown source."""
+        post = self.reader.selected_post
+        thread = self.reader.thread
+        if post is None or thread is None or not self._can_write("edit"):
+            return
+        if not post.can_edit:
+            self.notify("You can only edit your own posts.", severity="warning", markup=False)
+            return
+        try:
+            raw = await self.service.raw(post)
+        except ForumError as error:
+            self._report(error)
+            return
+        key = self.service.draft_key("edit", topic_id=thread.topic.id, post_id=post.id)
+        heading = Content.assemble(f"Edit your post #{post.number} in ", text(thread.topic.title))
+        self._open_composer(
+            ComposerRequest(key, heading, body=raw, topic=thread.topic, editing=post)
+        )
+
+    def action_new_topic(self) -> None:
+        """Start a new topic in the current group."""
+        if not self._can_write("start a topic"):
+            return
+        group = self.group
+        key = self.service.draft_key("topic", group_id=group.id if group else None)
+        where = text(group.name, "bold") if group else Content("a group")
+        self._open_composer(
+            ComposerRequest(
+                key,
+                Content.assemble("New topic in ", where),
+                groups=self.groups_pane.groups,
+            )
+        )
+
+    @work(group="post-actions", exit_on_error=False)
+    async def action_like(self) -> None:
+        """Like the selected post, or take the like back."""
+        post = self.reader.selected_post
+        if post is None or not self._can_write("like posts"):
+            return
+        try:
+            updated = await self.service.toggle_like(post)
+        except ForumError as error:
+            self._report(error)
+            return
+        self.reader.add_posts([updated])
+
+    @work(group="post-actions", exit_on_error=False)
+    async def action_bookmark(self) -> None:
+        """Bookmark the selected post, or remove the bookmark."""
+        post = self.reader.selected_post
+        if post is None or not self._can_write("bookmark posts"):
+            return
+        try:
+            updated = await self.service.toggle_bookmark(post)
+        except ForumError as error:
+            self._report(error)
+            return
+        self.reader.add_posts([updated])
+        self.notify("Bookmarked." if updated.bookmarked else "Bookmark removed.", markup=False)
+
+    def action_drafts(self) -> None:
+        """List unsent drafts to resume or discard them."""
+        from termforum.ui.screens.drafts import DraftsScreen
+
+        def chosen(draft: Draft | None) -> None:
+            if draft is not None:
+                self.resume_draft(draft)
+
+        self.app.push_screen(DraftsScreen(self.service), chosen)
+
+    def resume_draft(self, draft: Draft) -> None:
+        """Open the composer on a saved draft, where it belongs."""
+        key = draft.key
+        title = draft.topic_title or ""
+        if key.kind == "topic":
+            group = next((g for g in self.groups_pane.groups if g.id == key.group_id), None)
+            where = text(group.name, "bold") if group else Content("a group")
+            heading = Content.assemble("New topic in ", where)
+            request = ComposerRequest(key, heading, groups=self.groups_pane.groups)
+        else:
+            verb = "Edit your post in " if key.kind == "edit" else "Reply in "
+            heading = Content.assemble(verb, text(title, "italic"))
+            request = ComposerRequest(key, heading)
+        self._open_composer(request)
 
     def action_search(self) -> None:
         """Search the forum."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import accumulate
 
 from rich.segment import Segment
@@ -146,6 +146,17 @@ class ThreadView(ScrollView, can_focus=True):
         if changed:
             self._prepare_view()
             self.refresh()
+
+    def show_new_post(self, post: Post) -> None:
+        """A post was just written here: add it in place (no reload) and select it."""
+        if post.id not in self._posts and post.id not in self._ids:
+            self._ids.append(post.id)
+            self._heights.append(_PLACEHOLDER_HEIGHT)
+            self._offsets_dirty = True
+            if self.thread is not None:
+                self.thread = replace(self.thread, post_ids=(*self.thread.post_ids, post.id))
+        self.add_posts([post])
+        self._move_cursor(self._ids.index(post.id))
 
     @property
     def post_count(self) -> int:

@@ -1,0 +1,190 @@
+"""Writing on the demo forum as its demo account: replies, new topics, edits, likes, drafts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from termforum.auth import Credentials, Secret
+from termforum.backends import create_backend
+from termforum.demo import DemoServer
+from termforum.demo.app import DEMO_CLIENT_ID
+from termforum.drafts import DraftStore
+from termforum.net import make_client
+from termforum.service import ForumService
+from termforum.ui.app import TermforumApp
+from termforum.ui.screens.composer import ComposerScreen
+from termforum.ui.screens.confirm import ConfirmScreen
+from termforum.ui.screens.main import MainScreen
+from tests.app.conftest import settle
+
+
+@pytest.fixture(scope="module")
+def writable_forum(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    """A demo forum of this module's own (these tests change its content)."""
+    with DemoServer(data_dir=tmp_path_factory.mktemp("writable-forum")) as server:
+        yield server
+
+
+@pytest.fixture
+def writer_app(writable_forum: DemoServer) -> Callable[..., TermforumApp]:
+    def build() -> TermforumApp:
+        username, key = writable_forum.demo_credentials()
+        credentials = Credentials("user_api_key", Secret(key), username, DEMO_CLIENT_ID)
+        url = writable_forum.url
+        backend = create_backend("discourse", url, http=make_client(url), credentials=credentials)
+        return TermforumApp(ForumService("demo", url, backend))
+
+    return build
+
+
+def _main(app: TermforumApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+async def _open_first_topic(pilot, app: TermforumApp) -> MainScreen:  # type: ignore[no-untyped-def]
+    screen = _main(app)
+    await settle(pilot, lambda: screen.topics_pane.topics != [])
+    await pilot.press("enter")
+    await settle(pilot, lambda: screen.reader.selected_post is not None)
+    return screen
+
+
+def _forum_posts(server: DemoServer, topic_id: str) -> list[dict]:
+    data = httpx.get(f"{server.url}/t/{topic_id}.json").json()
+    ids = data["post_stream"]["stream"]
+    params = [("post_ids[]", i) for i in ids] + [("include_raw", "true")]
+    return httpx.get(f"{server.url}/t/{topic_id}/posts.json", params=params).json()["post_stream"][
+        "posts"
+    ]
+
+
+async def test_reply_appears_in_place_and_on_the_forum(
+    writer_app: Callable[..., TermforumApp], writable_forum: DemoServer, termforum_home: Path
+) -> None:
+    text = "Welcome, Noor! Introductions go in Uncategorized; keep them short."
+    app = writer_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open_first_topic(pilot, app)
+        topic_id = screen.reader.thread.topic.id
+        await pilot.press("j", "r")
+        await settle(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        await pilot.press(*text)
+        drafts = DraftStore()
+        await settle(pilot, lambda: any(d.body == text for d in drafts.all("demo")), tries=200)
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, MainScreen))
+        reader = screen.reader
+        await settle(pilot, lambda: reader.selected_post is not None and reader.selected_post.yours)
+        assert "Uncategorized" in reader.selected_post.html
+        assert reader.cursor == reader.post_count - 1
+    assert DraftStore().all("demo") == []  # deleted once the forum confirmed the post
+    posts = _forum_posts(writable_forum, topic_id)
+    assert [p["raw"] for p in posts].count(text) == 1
+    assert posts[-1]["username"] == "you" and posts[-1]["reply_to_post_number"] == 2
+
+
+async def test_new_topic_shows_similar_topics_and_asks_before_posting(
+    writer_app: Callable[..., TermforumApp], writable_forum: DemoServer
+) -> None:
+    title = "How do I ask a good question in a group?"
+    body = "I never get answers. What should a first question in a group contain?"
+    app = writer_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = _main(app)
+        await settle(pilot, lambda: screen.groups_pane.option_count > 1)
+        groups = screen.groups_pane
+        groups.focus()
+        help_group = next(g for g in groups.groups if g.name == "Asking for Help")
+        groups.highlighted = groups.get_option_index(help_group.id)
+        await pilot.press("enter")
+        await settle(pilot, lambda: screen.group is help_group)
+        await pilot.press("c")
+        await settle(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        composer = app.screen
+        await pilot.press(*title)
+        similar = composer.query_one("#similar")
+        await settle(
+            pilot,
+            lambda: similar.option_count > 0 and not similar.get_option_at_index(0).disabled,
+            tries=200,
+        )
+        await pilot.press("tab", "tab", "tab")  # group, tags, body
+        composer.query_one("#body").focus()
+        await pilot.press(*body)
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        points = app.screen.query_one("#confirm-points").render().plain  # type: ignore[union-attr]
+        assert "similar" in points and "not opened" in points
+        await pilot.press("enter")  # post anyway
+        await settle(pilot, lambda: isinstance(app.screen, MainScreen))
+        await settle(
+            pilot,
+            lambda: screen.reader.thread is not None and screen.reader.thread.topic.title == title,
+        )
+    latest = httpx.get(f"{writable_forum.url}/latest.json").json()["topic_list"]["topics"]
+    assert [t["title"] for t in latest].count(title) == 1
+
+
+async def test_edit_own_post_starts_from_its_markdown(
+    writer_app: Callable[..., TermforumApp], writable_forum: DemoServer
+) -> None:
+    app = writer_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open_first_topic(pilot, app)
+        await pilot.press("r")
+        await settle(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        await pilot.press(*"A first version of my reply, to be edited.")
+        await pilot.press("ctrl+s")
+        reader = screen.reader
+        await settle(pilot, lambda: reader.selected_post is not None and reader.selected_post.yours)
+        mine = reader.selected_post
+        await pilot.press("e")
+        await settle(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        area = app.screen.query_one("#body")
+        await settle(pilot, lambda: "first version" in area.text)
+        area.load_text("The second version of my reply, after the edit.")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, MainScreen))
+        post = httpx.get(f"{writable_forum.url}/posts/{mine.id}.json").json()
+        assert post["raw"] == "The second version of my reply, after the edit."
+        assert post["version"] == 2
+
+
+async def test_like_toggles_on_someone_elses_post(
+    writer_app: Callable[..., TermforumApp],
+) -> None:
+    app = writer_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open_first_topic(pilot, app)
+        reader = screen.reader
+        post = reader.selected_post
+        assert post is not None and not post.yours
+        before = post.like_count
+        await pilot.press("l")
+        await settle(pilot, lambda: reader.selected_post.liked)
+        assert reader.selected_post.like_count == before + 1
+        await pilot.press("l")
+        await settle(pilot, lambda: not reader.selected_post.liked)
+        assert reader.selected_post.like_count == before
+
+
+async def test_escape_keeps_the_draft_and_it_comes_back_in_place(
+    writer_app: Callable[..., TermforumApp],
+) -> None:
+    app = writer_app()
+    text = "Half a thought that I will finish later."
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open_first_topic(pilot, app)
+        await pilot.press("R")
+        await settle(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        await pilot.press(*text, "escape")
+        await settle(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.press("R")
+        await settle(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        assert app.screen.query_one("#body").text == text
