@@ -188,3 +188,20 @@ async def test_escape_keeps_the_draft_and_it_comes_back_in_place(
         await pilot.press("R")
         await settle(pilot, lambda: isinstance(app.screen, ComposerScreen))
         assert app.screen.query_one("#body").text == text
+
+
+async def test_a_draft_open_in_another_termforum_opens_read_only(
+    writer_app: Callable[..., TermforumApp],
+) -> None:
+    app = writer_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open_first_topic(pilot, app)
+        key = screen.service.draft_key("reply", topic_id=screen.reader.thread.topic.id)
+        other = DraftStore()  # another termforum process holding the same draft
+        with other.open(key):
+            await pilot.press("R")
+            await settle(pilot, lambda: isinstance(app.screen, ComposerScreen))
+            body = app.screen.query_one("#body")
+            assert body.read_only
+            await pilot.press(*"typed here")
+            assert body.text == ""
