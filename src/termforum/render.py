@@ -248,7 +248,7 @@ def render_markdown(markdown: str, *, base_url: str | None = None) -> RenderedBo
     try:
         truncated = len(source) > MAX_MARKDOWN_CHARS
         source = source[:MAX_MARKDOWN_CHARS]
-        cooked = _markdown_parser().render(source)
+        cooked = _cook_markdown(source)
         body = render_html(cooked, base_url=base_url, max_chars=max(MAX_CHARS, len(cooked)))
         if not body._blocks and source.strip():
             # markdown-it drops what is nested too deep; show the source instead of nothing
@@ -258,6 +258,28 @@ def render_markdown(markdown: str, *, base_url: str | None = None) -> RenderedBo
         return body
     except Exception:
         return _text_body(clean_text(source), True)
+
+
+_BBCODE_QUOTE = re.compile(r"\[quote(?:=\"([^\"\]]*)\")?\]\s*\n?(.*?)\n?\[/quote\]", re.S | re.I)
+"""Discourse's ``[quote="user, post:N, topic:T"]…[/quote]`` (not nested)."""
+
+
+def _cook_markdown(source: str) -> str:
+    """Markdown to HTML, with Discourse's ``[quote]`` blocks as its ``aside.quote`` shape."""
+    parser = _markdown_parser()
+    parts: list[str] = []
+    position = 0
+    for match in _BBCODE_QUOTE.finditer(source):
+        parts.append(parser.render(source[position : match.start()]))
+        author = (match.group(1) or "").split(",")[0].strip()
+        inner = parser.render(match.group(2))
+        parts.append(
+            f'<aside class="quote" data-username="{_html.escape(author, quote=True)}">'
+            f"<blockquote>{inner}</blockquote></aside>"
+        )
+        position = match.end()
+    parts.append(parser.render(source[position:]))
+    return "".join(parts)
 
 
 @lru_cache(maxsize=1)

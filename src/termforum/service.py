@@ -65,6 +65,7 @@ class ForumService:
         """Where drafts are kept (files, never the cache)."""
         self.limits = PostLimits()
         """The forum's length rules for posts (defaults until the forum says otherwise)."""
+        self._limits_loaded = False
         self.username: str | None = getattr(getattr(backend, "credentials", None), "username", None)
         """Who we post as (``None`` when reading anonymously)."""
 
@@ -107,10 +108,11 @@ class ForumService:
         return result
 
     async def load_limits(self) -> PostLimits:
-        """Ask the forum for its length rules (kept in ``limits``)."""
+        """Ask the forum for its length rules once (kept in ``limits``)."""
         limits = getattr(self.backend, "limits", None)
-        if limits is not None:
+        if limits is not None and not self._limits_loaded:
             self.limits = await self._call(limits())
+            self._limits_loaded = True
         return self.limits
 
     async def open_thread(self, topic_id: str, *, refresh: bool = False) -> ThreadState:

@@ -205,3 +205,25 @@ async def test_a_draft_open_in_another_termforum_opens_read_only(
             assert body.read_only
             await pilot.press(*"typed here")
             assert body.text == ""
+
+
+async def test_quote_reply_quotes_the_post_in_discourse_form(
+    writer_app: Callable[..., TermforumApp],
+) -> None:
+    app = writer_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open_first_topic(pilot, app)
+        await pilot.press("j")
+        await settle(pilot, lambda: screen.reader.cursor == 1)
+        post = screen.reader.selected_post
+        topic_id = screen.reader.thread.topic.id
+        await pilot.press("Q")
+        await settle(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        body = app.screen.query_one("#body").text
+        assert body.startswith(f'[quote="{post.author}, post:{post.number}, topic:{topic_id}"]\n')
+        assert "[/quote]" in body
+        await pilot.press("ctrl+t")  # the preview renders the quote like a post
+        await pilot.pause(0.1)
+        preview = app.screen.query_one("#preview-text").render().plain
+        assert f"{post.author} said:" in preview
+        await pilot.press("escape")

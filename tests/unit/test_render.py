@@ -663,3 +663,17 @@ def test_recorded_category_description_lists() -> None:
     lines = show(render_html(post), 100)
     assert "• Why should people use this category? What is it for?" in lines
     assert lines[0].startswith("(Replace this first paragraph")
+
+
+def test_markdown_with_discourse_quote_renders_like_a_cooked_quote() -> None:
+    from termforum.render import render_markdown
+
+    body = render_markdown(
+        '[quote="noor, post:2, topic:17"]\nIs there a place to introduce ourselves?\n[/quote]\n\n'
+        "Yes: Uncategorized."
+    )
+    text = body.plain_text()
+    assert "noor said:" in text
+    assert "Is there a place to introduce ourselves?" in text
+    assert "[quote" not in text and "[/quote]" not in text
+    assert text.rstrip().endswith("Yes: Uncategorized.")

@@ -27,6 +27,8 @@ class ForumCommands(Provider):
             ("Refresh", screen.action_refresh, "Reload the focused pane (ctrl+r)"),
             ("Show keys", self.app.action_help, "Every key binding (?)"),
             ("All groups", partial(screen.show_group, None), "Topics of every group"),
+            ("Drafts", screen.action_drafts, "Unsent drafts: resume or discard (D)"),
+            ("New topic", screen.action_new_topic, "Start a topic in this group (c)"),
         ]
         for view in TOPIC_VIEWS:
             commands.append(

@@ -164,6 +164,7 @@ class ComposerScreen(Screen[SendOutcome | None]):
                 Option(Content.styled("Type a title to see them.", "dim"), disabled=True)
             )
         self._open_draft()
+        self._load_limits()
         if self.is_new_topic and not self.query_one("#title", Input).value:
             self.query_one("#title", Input).focus()
         else:
@@ -266,6 +267,15 @@ class ComposerScreen(Screen[SendOutcome | None]):
     def _input_changed(self) -> None:
         self._changed()
 
+    @work(group="limits", exit_on_error=False)
+    async def _load_limits(self) -> None:
+        """Ask the forum for its length rules once (defaults meanwhile and on failure)."""
+        try:
+            await self.service.load_limits()
+        except TermforumError:
+            return
+        self._update_status()
+
     # ------------------------------------------------------------------ status
 
     def _update_status(self, *, saved: bool = False) -> None:
@@ -338,7 +348,7 @@ class ComposerScreen(Screen[SendOutcome | None]):
         preview.display = not preview.display
         self.query_one("#body").display = not preview.display
         if preview.display:
-            self._render_preview()
+            self.call_after_refresh(self._render_preview)  # once it has its width
             preview.focus()
         else:
             self.query_one("#body").focus()

@@ -127,6 +127,7 @@ class MainScreen(Screen[None]):
             self._report(error)
             return
         self._update_title(site.title)
+        self._mention_drafts()
         state = self._state
         remembered = state.last_group.get(self.service.name) if state else None
         if self.group is None and remembered is not None:
@@ -134,6 +135,18 @@ class MainScreen(Screen[None]):
             self.view = self._remembered_view()
         self.groups_pane.set_groups(groups, select=self.group.id if self.group else None)
         self.load_topics()
+
+    def _mention_drafts(self) -> None:
+        """Say once, at start, that unsent drafts are waiting."""
+        if getattr(self, "_drafts_mentioned", False):
+            return
+        self._drafts_mentioned = True
+        waiting = len(self.service.drafts_list())
+        if waiting:
+            noun = "draft is" if waiting == 1 else "drafts are"
+            self.notify(
+                f"{waiting} unsent {noun} waiting: press D to see them.", markup=False, timeout=8
+            )
 
     @work(exclusive=True, group="topics", exit_on_error=False)
     async def load_topics(self, *, append: bool = False) -> None:

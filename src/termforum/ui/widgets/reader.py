@@ -396,8 +396,11 @@ class ThreadView(ScrollView, can_focus=True):
             if post.reply_to_user:
                 parts += [text("@" + post.reply_to_user, "dim"), (" ", "dim")]
             parts.append((f"#{post.reply_to}", "dim"))
-        if post.like_count:
-            parts.append((f"  ♥ {post.like_count}", "$error" if post.liked else "dim"))
+        if post.like_count or post.liked:
+            liked = " (you)" if post.liked else ""
+            parts.append((f"  ♥ {post.like_count}{liked}", "$error" if post.liked else "dim"))
+        if post.bookmarked:
+            parts.append(("  bookmarked", "$accent"))
         if post.kind != "regular":
             parts.append((f"  [{post.kind.replace('_', ' ')}]", "dim italic"))
         return Content.assemble(*parts)
