@@ -34,7 +34,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -43,6 +42,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from termforum.errors import TermforumError
+from termforum.files import fsync_dir, write_atomically
 from termforum.paths import app_paths, ensure_private_dir
 
 try:  # POSIX only; elsewhere drafts work without the cross-process lock.
@@ -354,20 +354,6 @@ def _describe(error: OSError) -> str:
     return str(error) or error.__class__.__name__
 
 
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename or unlink in ``folder`` durable; best effort (logged when it fails)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError as error:
-        log.warning("Could not flush the folder %s to disk: %s", folder, _describe(error))
-    finally:
-        os.close(fd)
-
-
 class DraftStore:
     """The drafts of every forum, as files under ``root`` (``app_paths().drafts_dir``).
 
@@ -485,7 +471,7 @@ class DraftStore:
                 _describe(error),
             )
         else:
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
             log.warning(
                 "The draft %s was damaged (%s); it was set aside as %s.", path, reason, target
             )
@@ -579,25 +565,9 @@ class DraftStore:
     def _replace_file(self, path: Path, content: bytes) -> None:
         """Atomically make ``path`` hold ``content`` (see the module docstring)."""
         try:
-            fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=f".{path.name}.", suffix=".tmp")
+            write_atomically(path, content)
         except OSError as error:
             raise self._save_error(error) from error
-        try:
-            try:
-                view = memoryview(content)
-                while view:
-                    view = view[os.write(fd, view) :]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(tmp_name, path)
-        except BaseException as error:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-            if isinstance(error, OSError):
-                raise self._save_error(error) from error
-            raise
-        _fsync_dir(self.root)
 
     @staticmethod
     def _save_error(error: OSError) -> DraftError:
@@ -651,7 +621,7 @@ class DraftStore:
             raise DraftError(
                 f"Could not remove the draft ({_describe(error)}).", errno=error.errno
             ) from error
-        _fsync_dir(self.root)
+        fsync_dir(self.root)
 
     # --- sessions -----------------------------------------------------------------------------
 

@@ -12,11 +12,9 @@ is ignored. This module never touches ``config.toml`` and never imports Textual 
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
 import os
-import tempfile
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ from typing import Any
 
 import tomli_w
 
+from termforum.files import write_atomically
 from termforum.paths import app_paths, ensure_private_dir
 
 __all__ = ["STATE_FILE_NAME", "STATE_VERSION", "AppState", "load_state", "save_state", "state_file"]
@@ -87,34 +86,7 @@ def save_state(state: AppState) -> None:
     """
     path = state_file()
     ensure_private_dir(path.parent)
-    payload = tomli_w.dumps(_to_toml(state)).encode("utf-8")
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as tmp:
-            os.fchmod(tmp.fileno(), 0o600)
-            tmp.write(payload)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable; best effort (not every platform can open a folder)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    write_atomically(path, tomli_w.dumps(_to_toml(state)).encode("utf-8"))
 
 
 def _move_aside(path: Path, error: Exception) -> None:

@@ -28,6 +28,7 @@ NON_UI_MODULES = [
     "termforum.backends.discourse",
     "termforum.demo",
     "termforum.drafts",
+    "termforum.files",
     "termforum.auth",
     "termforum.outbox",
     "termforum.preflight",
@@ -35,6 +36,7 @@ NON_UI_MODULES = [
 
 NON_UI_SOURCES = [
     "drafts.py",
+    "files.py",
     "auth.py",
     "outbox.py",
     "preflight.py",

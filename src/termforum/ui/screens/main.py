@@ -7,6 +7,8 @@ Panes never talk to each other. A result that arrives after the user has moved o
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -445,32 +447,35 @@ class MainScreen(Screen[None]):
             )
         )
 
-    @work(group="post-actions", exit_on_error=False)
-    async def action_like(self) -> None:
+    def action_like(self) -> None:
         """Like the selected post, or take the like back."""
-        post = self.reader.selected_post
-        if post is None or not self._can_write("like posts"):
-            return
-        try:
-            updated = await self.service.toggle_like(post)
-        except ForumError as error:
-            self._report(error)
-            return
-        self.reader.add_posts([updated])
+        self._toggle_on_post("like posts", self.service.toggle_like)
+
+    def action_bookmark(self) -> None:
+        """Bookmark the selected post, or remove the bookmark."""
+        self._toggle_on_post("bookmark posts", self.service.toggle_bookmark, announce=True)
 
     @work(group="post-actions", exit_on_error=False)
-    async def action_bookmark(self) -> None:
-        """Bookmark the selected post, or remove the bookmark."""
+    async def _toggle_on_post(
+        self,
+        what: str,
+        toggle: Callable[[Post], Awaitable[Post]],
+        *,
+        announce: bool = False,
+    ) -> None:
+        """Run ``toggle`` on the selected post and show the post as the forum has it now."""
         post = self.reader.selected_post
-        if post is None or not self._can_write("bookmark posts"):
+        if post is None or not self._can_write(what):
             return
         try:
-            updated = await self.service.toggle_bookmark(post)
+            updated = await toggle(post)
         except ForumError as error:
             self._report(error)
             return
         self.reader.add_posts([updated])
-        self.notify("Bookmarked." if updated.bookmarked else "Bookmark removed.", markup=False)
+        if announce:
+            message = "Bookmarked." if updated.bookmarked else "Bookmark removed."
+            self.notify(message, markup=False)
 
     def action_drafts(self) -> None:
         """List unsent drafts to resume or discard them."""
