@@ -227,3 +227,82 @@ async def test_quote_reply_quotes_the_post_in_discourse_form(
         preview = app.screen.query_one("#preview-text").render().plain
         assert f"{post.author} said:" in preview
         await pilot.press("escape")
+
+
+async def test_bookmark_toggles_and_shows_on_the_post(
+    writer_app: Callable[..., TermforumApp],
+) -> None:
+    app = writer_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _open_first_topic(pilot, app)
+        reader = screen.reader
+        await pilot.press("b")
+        await settle(pilot, lambda: reader.selected_post.bookmarked)
+        top = "\n".join(reader.render_line(y).text for y in range(3))
+        assert "bookmarked" in top
+        await pilot.press("b")
+        await settle(pilot, lambda: not reader.selected_post.bookmarked)
+
+
+async def test_similar_topic_opens_over_the_draft_and_counts_as_looked_at(
+    writer_app: Callable[..., TermforumApp],
+) -> None:
+    from termforum.ui.screens.topic_preview import TopicPreviewScreen
+
+    app = writer_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = _main(app)
+        await settle(pilot, lambda: screen.topics_pane.topics != [])
+        await pilot.press("c")
+        await settle(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        composer = app.screen
+        await pilot.press(*"Search before asking: how do you do it?")
+        similar = composer.query_one("#similar")
+        await settle(
+            pilot,
+            lambda: similar.option_count > 0 and not similar.get_option_at_index(0).disabled,
+            tries=200,
+        )
+        similar.focus()
+        similar.highlighted = 0
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, TopicPreviewScreen))
+        reader = app.screen.query_one("#preview-reader")
+        await settle(pilot, lambda: reader.selected_post is not None)
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is composer)
+        assert composer.query_one("#title").value == "Search before asking: how do you do it?"
+        assert similar.get_option_at_index(0).prompt.plain.startswith("✓")
+
+
+async def test_drafts_list_resumes_and_discards(
+    writer_app: Callable[..., TermforumApp],
+) -> None:
+    from termforum.ui.screens.drafts import DraftsScreen
+
+    app = writer_app()
+    text = "A reply I will find again in the drafts list."
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open_first_topic(pilot, app)
+        await pilot.press("R")
+        await settle(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        await pilot.press(*text, "escape")
+        await settle(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.press("D")
+        await settle(pilot, lambda: isinstance(app.screen, DraftsScreen))
+        listed = app.screen.query_one("#drafts-box")
+        assert any(
+            text in listed.get_option_at_index(i).prompt.plain for i in range(listed.option_count)
+        )
+        await pilot.press("enter")  # resume: the composer opens with the text
+        await settle(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        assert app.screen.query_one("#body").text == text
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.press("D")
+        await settle(pilot, lambda: isinstance(app.screen, DraftsScreen))
+        await pilot.press("x")
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, DraftsScreen))
+    assert all(d.body != text for d in DraftStore().all("demo"))
