@@ -13,6 +13,15 @@ from termforum.service import ForumService
 from termforum.ui.app import TermforumApp
 
 
+async def _until(pilot, condition, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    """Let the app run until ``condition()`` holds; fail instead of hanging."""
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the app never got there (see the figure's note)")
+        await pilot.pause(0)
+
+
 async def _open_long_topic(size: tuple[int, int] = (120, 40)) -> dict[str, float]:
     results: dict[str, float] = {}
     with DemoServer() as server:
@@ -21,21 +30,21 @@ async def _open_long_topic(size: tuple[int, int] = (120, 40)) -> dict[str, float
         app = TermforumApp(ForumService("bench", url, backend))
         async with app.run_test(size=size) as pilot:
             screen = app.screen
-            while not screen.topics_pane.topics:
-                await pilot.pause(0.01)
+            await _until(pilot, lambda: screen.topics_pane.topics != [])
             page = await screen.service.topics(view="top")
             topic = max(page.topics, key=lambda t: t.posts_count)
             reader = screen.reader
             start = time.perf_counter()
             screen.open_topic(topic)
-            while reader.selected_post is None:
-                await pilot.pause(0)
+            await _until(pilot, lambda: reader.selected_post is not None)
             await pilot.pause(0)  # let the first frame paint
             results["open"] = (time.perf_counter() - start) * 1000
             start = time.perf_counter()
             await pilot.press("G")
-            while reader.selected_post is None or reader.cursor != reader.post_count - 1:
-                await pilot.pause(0)
+            await _until(
+                pilot,
+                lambda: reader.selected_post is not None and reader.cursor == reader.post_count - 1,
+            )
             results["last"] = (time.perf_counter() - start) * 1000
     return results
 

@@ -108,7 +108,11 @@ def main() -> int:
     (RESULTS / "latest.json").write_text(text)
     (RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(text)
     print(f"\nresults: {RESULTS / 'latest.json'}")
-    return 0 if all(fig.holds is not False for fig in figures) else 1
+    missed = [fig.name for fig in figures if fig.holds is False]
+    if missed:
+        print(f"{len(missed)} figure(s) miss their target (see the table).")
+    # --strict makes a missed target fail the command (for a CI gate); by default it reports.
+    return 1 if missed and "--strict" in sys.argv[1:] else 0
 
 
 if __name__ == "__main__":
