@@ -55,6 +55,20 @@ async def _open_first_topic(pilot, app: TermforumApp) -> MainScreen:  # type: ig
     return screen
 
 
+async def _leave_reply_draft(pilot, app: TermforumApp, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the first topic, type ``text`` as a reply to it, and close the composer."""
+    await _open_first_topic(pilot, app)
+    await pilot.press("R")
+    await settle(pilot, lambda: isinstance(app.screen, ComposerScreen))
+    await pilot.press(*text, "escape")
+    await settle(pilot, lambda: isinstance(app.screen, MainScreen))
+
+
+def _similar_listed(similar) -> bool:  # type: ignore[no-untyped-def]
+    """Similar topics are listed (not just the "type a title" hint)."""
+    return similar.option_count > 0 and not similar.get_option_at_index(0).disabled
+
+
 def _forum_posts(server: DemoServer, topic_id: str) -> list[dict]:
     data = httpx.get(f"{server.url}/t/{topic_id}.json").json()
     ids = data["post_stream"]["stream"]
@@ -109,11 +123,7 @@ async def test_new_topic_shows_similar_topics_and_asks_before_posting(
         composer = app.screen
         await pilot.press(*title)
         similar = composer.query_one("#similar")
-        await settle(
-            pilot,
-            lambda: similar.option_count > 0 and not similar.get_option_at_index(0).disabled,
-            tries=200,
-        )
+        await settle(pilot, lambda: _similar_listed(similar), tries=200)
         await pilot.press("tab", "tab", "tab")  # group, tags, body
         composer.query_one("#body").focus()
         await pilot.press(*body)
@@ -180,11 +190,7 @@ async def test_escape_keeps_the_draft_and_it_comes_back_in_place(
     app = writer_app()
     text = "Half a thought that I will finish later."
     async with app.run_test(size=(100, 30)) as pilot:
-        await _open_first_topic(pilot, app)
-        await pilot.press("R")
-        await settle(pilot, lambda: isinstance(app.screen, ComposerScreen))
-        await pilot.press(*text, "escape")
-        await settle(pilot, lambda: isinstance(app.screen, MainScreen))
+        await _leave_reply_draft(pilot, app, text)
         await pilot.press("R")
         await settle(pilot, lambda: isinstance(app.screen, ComposerScreen))
         assert app.screen.query_one("#body").text == text
@@ -258,11 +264,7 @@ async def test_similar_topic_opens_over_the_draft_and_counts_as_looked_at(
         composer = app.screen
         await pilot.press(*"Search before asking: how do you do it?")
         similar = composer.query_one("#similar")
-        await settle(
-            pilot,
-            lambda: similar.option_count > 0 and not similar.get_option_at_index(0).disabled,
-            tries=200,
-        )
+        await settle(pilot, lambda: _similar_listed(similar), tries=200)
         similar.focus()
         similar.highlighted = 0
         await pilot.press("enter")
@@ -283,11 +285,7 @@ async def test_drafts_list_resumes_and_discards(
     app = writer_app()
     text = "A reply I will find again in the drafts list."
     async with app.run_test(size=(100, 30)) as pilot:
-        await _open_first_topic(pilot, app)
-        await pilot.press("R")
-        await settle(pilot, lambda: isinstance(app.screen, ComposerScreen))
-        await pilot.press(*text, "escape")
-        await settle(pilot, lambda: isinstance(app.screen, MainScreen))
+        await _leave_reply_draft(pilot, app, text)
         await pilot.press("D")
         await settle(pilot, lambda: isinstance(app.screen, DraftsScreen))
         listed = app.screen.query_one("#drafts-box")

@@ -431,11 +431,11 @@ TOPICS: tuple[TopicSpec, ...] = (
                 import json
                 import time
 
-                import httpx
+                from httpx import Client
 
                 BASE = "http://127.0.0.1:4200"
 
-                with httpx.Client(base_url=BASE, timeout=10) as client:
+                with Client(base_url=BASE, timeout=10) as client:
                     topic = client.get("/t/42.json").raise_for_status().json()
                     ids = topic["post_stream"]["stream"]
                     posts = topic["post_stream"]["posts"]
