@@ -21,7 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from termforum.errors import ForumError, NetworkError, PostQueued, RateLimited, Rejected
+from termforum.errors import (
+    ForumError,
+    NetworkError,
+    PostQueued,
+    RateLimited,
+    Rejected,
+    ServerError,
+)
 from termforum.models import Post, Topic
 
 __all__ = ["OutgoingPost", "SendOutcome", "reconcile", "send_post", "same_text"]
@@ -70,6 +77,9 @@ def same_text(a: str, b: str) -> bool:
 
     return norm(a) == norm(b)
 
+
+_GATEWAY_STATUSES = (502, 504)
+"""Answers from a proxy in front of the forum: the post may have landed behind it."""
 
 _WHAT = {"reply": "reply", "topic": "topic", "edit": "edit"}
 
@@ -140,6 +150,13 @@ async def send_post(backend: Any, item: OutgoingPost, username: str | None) -> S
         return SendOutcome("failed", f"The forum refused the {what}: {error.message}")
     except RateLimited as error:
         return SendOutcome("failed", f"{error.message} Your {what} is kept.")
+    except ServerError as error:
+        if error.status in _GATEWAY_STATUSES:
+            # A proxy gave up waiting: the forum behind it may still have taken the post.
+            checked = await reconcile(backend, item, username)
+            if checked is not None and checked.done:
+                return checked
+        return SendOutcome("failed", f"{error.message} Your {what} is kept; try again.")
     except ForumError as error:
         return SendOutcome("failed", f"{error.message} Your {what} is kept; try again.")
 

@@ -125,3 +125,17 @@ async def test_new_topic_is_reconciled_by_title_and_author() -> None:
 def test_same_text_ignores_trailing_space_and_line_endings() -> None:
     assert same_text("a  \r\nb\n\n", "a\nb")
     assert not same_text("a\nb", "a\nc")
+
+
+async def test_a_gateway_error_is_checked_because_the_post_may_have_landed() -> None:
+    forum = FakeForum(ServerError("Bad gateway.", status=502), recent=[_post(BODY)])
+    outcome = await send_post(forum, REPLY, "you")
+    assert outcome.status == "posted"
+    assert forum.calls == ["reply", "my_recent_posts"]
+
+
+async def test_a_gateway_error_with_nothing_landed_is_a_plain_failure() -> None:
+    forum = FakeForum(ServerError("Gateway time-out.", status=504), recent=[])
+    outcome = await send_post(forum, REPLY, "you")
+    assert outcome.status == "failed"
+    assert forum.calls.count("reply") == 1
