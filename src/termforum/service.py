@@ -36,11 +36,6 @@ class ThreadState:
     thread: Thread
     posts: dict[str, Post] = field(default_factory=dict)
 
-    @property
-    def missing(self) -> list[str]:
-        """Post ids of the stream that are not loaded yet, in stream order."""
-        return [pid for pid in self.thread.post_ids if pid not in self.posts]
-
 
 class ForumService:
     """Cache-aware access to one forum.

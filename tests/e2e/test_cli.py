@@ -13,7 +13,7 @@ import pytest
 from tests.e2e.ptyrun import termforum
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "termforum", *args], capture_output=True, text=True, timeout=60
     )

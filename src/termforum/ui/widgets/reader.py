@@ -82,17 +82,6 @@ class ThreadView(ScrollView, can_focus=True):
         topic_id: str
         post_ids: list[str]
 
-    @dataclass
-    class CursorMoved(Message):
-        """The selected post changed (``number`` is its post number when loaded)."""
-
-        thread_view: ThreadView
-        index: int
-
-        def can_replace(self, message: Message) -> bool:
-            """Only the latest cursor position matters."""
-            return isinstance(message, ThreadView.CursorMoved)
-
     def __init__(self, *, base_url: str | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.base_url = base_url
@@ -124,15 +113,6 @@ class ThreadView(ScrollView, can_focus=True):
         start = max(0, min(start_at, len(self._ids) - 1))
         self.cursor = start
         self._scroll_to_post(start, top=True)
-        self.refresh()
-
-    def clear_thread(self) -> None:
-        """Show nothing."""
-        self.thread = None
-        self._ids, self._heights, self._posts = [], [], {}
-        self._measured.clear()
-        self._offsets_dirty = True
-        self._sync_virtual_size()
         self.refresh()
 
     def add_posts(self, posts: Iterable[Post]) -> None:
@@ -169,17 +149,6 @@ class ThreadView(ScrollView, can_focus=True):
         if not self._ids:
             return None
         return self._posts.get(self._ids[self.cursor])
-
-    def index_of_number(self, number: int) -> int:
-        """Index of the post with this post number (or the nearest loaded before it)."""
-        best = 0
-        for index, pid in enumerate(self._ids):
-            post = self._posts.get(pid)
-            if post is not None and post.number <= number:
-                best = index
-                if post.number == number:
-                    break
-        return best
 
     # ------------------------------------------------------------------- actions
 
@@ -237,7 +206,6 @@ class ThreadView(ScrollView, can_focus=True):
         for index in {old, new}:
             if 0 <= index < len(self._ids):
                 self._refresh_post(index)
-        self.post_message(self.CursorMoved(self, new))
 
     def _refresh_post(self, index: int) -> None:
         start, end = self._post_span(index)
