@@ -17,4 +17,7 @@ def termforum_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("TERMFORUM_CONFIG", raising=False)
     monkeypatch.setenv("NO_COLOR", "")
     monkeypatch.delenv("NO_COLOR")
+    # Never touch the developer's real keyring: tests that need one install a fake backend.
+    # (The `keyring` package honours this variable; the fail backend is "no keyring".)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     return home

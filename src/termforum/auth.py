@@ -2,13 +2,16 @@
 
 This module holds the credential *value* types shared by the backends and the UI. The key
 itself is wrapped in ``Secret``, whose ``repr``/``str`` are redacted, so a crash report, a log
-line or a traceback with locals never prints it. Storing credentials (keyring / 0600 file) and
-the User API Key login flow build on these types.
+line or a traceback with locals never prints it; every ``Secret`` also registers its value with
+``termforum.redact`` so that logs and crash output mask it even if a library prints it.
+Storing credentials is ``termforum.credstore``; the User API Key login is ``termforum.login``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from termforum.redact import register_secret
 
 __all__ = ["ANONYMOUS", "Credentials", "Secret"]
 
@@ -20,6 +23,7 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        register_secret(value)
 
     def reveal(self) -> str:
         """The secret itself: only for the header that carries it."""
@@ -58,8 +62,17 @@ class Credentials:
         """Whether requests carry a user's identity."""
         return self.kind != "anonymous" and bool(self.key)
 
+    @property
+    def description(self) -> str:
+        """How these credentials sign in, in words: "User API key", "admin API key", ..."""
+        return _DESCRIPTIONS.get(self.kind, self.kind)
+
     def headers(self) -> dict[str, str]:
-        """The HTTP headers that authenticate a request (empty when anonymous)."""
+        """The HTTP headers that authenticate a request (empty when anonymous).
+
+        Only for the moment a request is signed (``net.CredentialsAuth``): a dict holding the
+        key in clear must not be kept in a variable that a traceback could print.
+        """
         if self.kind == "user_api_key" and self.key:
             headers = {"User-Api-Key": self.key.reveal()}
             if self.client_id:
@@ -69,6 +82,12 @@ class Credentials:
             return {"Api-Key": self.key.reveal(), "Api-Username": self.username or "system"}
         return {}
 
+
+_DESCRIPTIONS = {
+    "anonymous": "anonymous (read only)",
+    "user_api_key": "User API key",
+    "api_key": "admin API key",
+}
 
 ANONYMOUS = Credentials()
 """Read-only access without an account."""

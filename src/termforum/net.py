@@ -11,28 +11,39 @@ Put new request behaviour (retries, a rate budget, 429 countdowns) in transports
 mounts other transports (``trust_env=False``): an environment proxy is applied inside
 ``base_transport()`` so that every request goes through the wrapped chain.
 
+Credentials are added per request by ``CredentialsAuth`` (an ``httpx.Auth``), never kept in
+``client.headers``: the key exists in clear only inside the request being sent.
+
 ``send()`` turns httpx transport failures into ``termforum.errors.NetworkError`` with one plain
-sentence naming the host; ``redact_headers()`` makes headers safe to log.
+sentence naming the host; ``redact_headers()`` makes headers safe to log. With debug logging on,
+each request is logged as method, path, status and latency, nothing else.
 """
 
 from __future__ import annotations
 
 import email.utils
+import logging
 import math
 import socket
 import ssl
+import time
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import httpx
 
 from termforum import __version__
 from termforum.errors import BadResponse, ForumError, NetworkError
 
+if TYPE_CHECKING:
+    from termforum.auth import Credentials
+
 __all__ = [
     "CREDENTIAL_HEADERS",
+    "CredentialsAuth",
     "DEFAULT_TIMEOUTS",
     "LIMITS",
     "SECRET_HEADERS",
@@ -61,6 +72,8 @@ CREDENTIAL_HEADERS: frozenset[str] = frozenset(
 """Request headers that identify the user; they are dropped from requests that leave the forum."""
 
 REDACTED = "[redacted]"
+
+log = logging.getLogger(__name__)
 
 LIMITS = httpx.Limits(max_connections=8, max_keepalive_connections=4, keepalive_expiry=30.0)
 """Connection pool of the base transport: a few kept-alive HTTP/1.1 connections per forum."""
@@ -139,6 +152,39 @@ class _CredentialGuard:
                 del request.headers[name]
 
 
+class CredentialsAuth(httpx.Auth):
+    """Signs each request with a forum's credentials at the moment it is sent.
+
+    The headers are written straight into the request, so no variable (in this frame or a
+    caller's) holds the key in clear; ``repr`` shows only the kind of credentials.
+    """
+
+    def __init__(self, credentials: Credentials) -> None:
+        self._credentials = credentials
+
+    def __repr__(self) -> str:
+        return f"CredentialsAuth({getattr(self._credentials, 'kind', 'credentials')})"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Add the credential headers (none when anonymous) and send the request once."""
+        request.headers.update(self._credentials.headers())
+        yield request
+
+
+async def _log_request(request: httpx.Request) -> None:
+    request.extensions["termforum_started"] = time.perf_counter()
+
+
+async def _log_response(response: httpx.Response) -> None:
+    """Debug log: method, path, status, latency; never headers, query values or bodies."""
+    if not log.isEnabledFor(logging.DEBUG):
+        return
+    request = response.request
+    started = request.extensions.get("termforum_started")
+    took = f"{(time.perf_counter() - started) * 1000:.0f} ms" if started else "?"
+    log.debug("%s %s -> %s in %s", request.method, request.url.path, response.status_code, took)
+
+
 def make_client(
     base_url: str,
     *,
@@ -164,12 +210,18 @@ def make_client(
         max_redirects=10,
         transport=transport if transport is not None else base_transport(base_url),
         trust_env=False,
-        event_hooks={"request": [_CredentialGuard(base_url)]},
+        event_hooks={
+            "request": [_CredentialGuard(base_url), _log_request],
+            "response": [_log_response],
+        },
     )
 
 
-async def send(client: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
-    """Send ``request`` with ``client``; failures before an HTTP answer become ``ForumError``.
+async def send(
+    client: httpx.AsyncClient, request: httpx.Request, *, auth: httpx.Auth | None = None
+) -> httpx.Response:
+    """Send ``request`` with ``client`` (signed by ``auth``, e.g. ``CredentialsAuth``);
+    failures before an HTTP answer become ``ForumError``.
 
     Raises ``NetworkError`` (connection refused, DNS failure, time-outs, broken connections,
     a closed client) or ``BadResponse`` (a body that cannot be decoded). HTTP error statuses
@@ -178,7 +230,9 @@ async def send(client: httpx.AsyncClient, request: httpx.Request) -> httpx.Respo
     if client.is_closed:
         raise NetworkError(f"The connection to {_host(request.url)} is already closed.")
     try:
-        return await client.send(request)
+        if auth is None:
+            return await client.send(request)
+        return await client.send(request, auth=auth)
     except httpx.HTTPError as exc:
         raise error_from_exception(exc, request) from exc
 
