@@ -37,6 +37,13 @@ answer in *Moderation Notes*), ``PUT /posts/{id}``, ``POST /post_actions`` and
 /bookmarks/{id}``, ``PUT /t/{id}/bookmark``, ``PUT /t/{id}/remove_bookmarks``,
 ``POST /topics/timings``, ``POST /user-api-key/revoke``.
 
+Logging in (:mod:`termforum.demo.user_api_keys`): Discourse's User API key flow without a
+browser session — ``GET /user-api-key/new`` (approval page; ``HEAD`` answers
+``Auth-Api-Version: 4``) and ``POST /user-api-key`` (the payload, encrypted with the
+client's RSA public key, shown for copy and paste). Per-key rate limits like Discourse's
+(20 a minute, 2,880 a day per user API key) are off unless ``key_rate_limits`` turns them
+on (``termforum demo-server --key-rate-limits 20/2880``).
+
 Who is asking (:mod:`termforum.demo.auth`): ``User-Api-Key`` (+ ``User-Api-Client-Id``)
 or ``Api-Key`` + ``Api-Username``; keys come from :meth:`DemoApp.create_user_api_key`,
 :meth:`DemoApp.create_api_key` and, for the seeded demo account :data:`DEMO_USERNAME`

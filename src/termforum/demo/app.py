@@ -4,7 +4,9 @@
 table (:func:`build_router`) lists every endpoint with the handler that answers it and the
 Discourse route name sent back as ``X-Discourse-Route``. Read handlers live here; the
 write handlers (posting, editing, likes, bookmarks, timings, similar topics) are in
-:class:`termforum.demo.write_api.WriteHandlers`, which ``DemoApp`` inherits.
+:class:`termforum.demo.write_api.WriteHandlers`, the User API key authorization pages
+(``/user-api-key/new``, ``POST /user-api-key``) in
+:class:`termforum.demo.user_api_keys.UserApiKeyHandlers`; ``DemoApp`` inherits both.
 
 Authentication happens once per request in :meth:`DemoApp.dispatch`
 (:meth:`DemoApp.identify`, see :mod:`termforum.demo.auth`): a bad key answers 403, a
@@ -44,6 +46,7 @@ from termforum.demo.faults import ACCEPT_KINDS, FaultRule, Faults
 from termforum.demo.queries import PERIODS, SearchQuery, Store
 from termforum.demo.seed import ensure_seeded
 from termforum.demo.settings import SiteSettings
+from termforum.demo.user_api_keys import UserApiKeyHandlers
 from termforum.demo.web import (
     BadParams,
     Receive,
@@ -186,6 +189,9 @@ def build_router(*, control: bool = True) -> Router:
         "user_api_keys/revoke",
         kind="api",
     )
+    # The key authorization flow (user_api_keys.py): browser pages, no key needed.
+    r.add("GET", r"/user-api-key/new", "user_api_key_new", "user_api_keys/new", kind="html")
+    r.add("POST", r"/user-api-key", "user_api_key_create", "user_api_keys/create", kind="html")
     if control:
         r.add("GET", r"/__demo/faults", "faults_get", "demo/faults", kind="control")
         r.add("POST", r"/__demo/faults", "faults_post", "demo/faults", kind="control")
@@ -193,7 +199,7 @@ def build_router(*, control: bool = True) -> Router:
     return r
 
 
-class DemoApp(WriteHandlers):
+class DemoApp(WriteHandlers, UserApiKeyHandlers):
     """A Discourse-compatible demo forum over SQLite, as an ASGI application.
 
     ``data_dir`` holds the database (seeded on first use, reused afterwards); without one

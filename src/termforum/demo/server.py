@@ -31,6 +31,7 @@ from termforum.errors import TermforumError
 
 if TYPE_CHECKING:
     from termforum.demo.app import DemoApp
+    from termforum.demo.faults import KeyRateLimits
 
 __all__ = ["DemoServer", "DemoServerError", "serve_forever"]
 
@@ -85,6 +86,14 @@ def _make_app(data_dir: Path | None, time_shift: timedelta | float | None) -> De
         where = f"the data folder {data_dir}" if data_dir else "a temporary data folder"
         reason = getattr(exc, "strerror", None) or str(exc)
         raise DemoServerError(f"Cannot prepare {where} for the demo forum: {reason}.") from None
+
+
+def _check_key_rate_limits(limits: object) -> None:
+    """``TypeError`` unless ``limits`` is None, a bool or a ``KeyRateLimits``."""
+    from termforum.demo.faults import KeyRateLimits
+
+    if limits is not None and not isinstance(limits, bool | KeyRateLimits):
+        raise TypeError("key_rate_limits must be None, True, False or a KeyRateLimits")
 
 
 def _url(host: str, port: int) -> str:
@@ -154,6 +163,13 @@ class DemoServer:
     None (the default) picks :func:`~termforum.demo.clock.live_time_shift` when the app
     is made, so the content looks current; ``timedelta(0)`` keeps the seed's fixed times.
     With ``app=`` the app's own shift applies and ``time_shift`` must be left out.
+
+    ``key_rate_limits`` turns on Discourse's per-key API limits when the server starts
+    (:meth:`~termforum.demo.faults.Faults.set_key_rate_limits`): ``True`` for Discourse's
+    defaults (20 requests a minute and 2,880 a day per user API key, 60 a minute for
+    admin keys), a :class:`~termforum.demo.faults.KeyRateLimits` for others, ``False``
+    to turn them off; None (the default) leaves the app's setting alone (off unless
+    turned on). Requests over a limit answer 429 with ``Retry-After``.
     """
 
     def __init__(
@@ -165,11 +181,14 @@ class DemoServer:
         app: DemoApp | None = None,
         log_stream: TextIO | None = None,
         time_shift: timedelta | float | None = None,
+        key_rate_limits: KeyRateLimits | bool | None = None,
     ) -> None:
         if app is not None and time_shift is not None:
             raise ValueError("time_shift belongs to the app when an app is given")
+        _check_key_rate_limits(key_rate_limits)
         self.data_dir = data_dir
         self.time_shift = time_shift
+        self.key_rate_limits = key_rate_limits
         self.host = host
         self.port = port
         self.app = app
@@ -203,6 +222,8 @@ class DemoServer:
             except BaseException:
                 sock.close()
                 raise
+        if self.key_rate_limits is not None:
+            self.app.faults.set_key_rate_limits(self.key_rate_limits)
         server = _server(self.app, self.host, self.port, self.log_stream)
         self._server = server
         self._thread = threading.Thread(
@@ -258,13 +279,16 @@ def serve_forever(
     *,
     out: TextIO | None = None,
     time_shift: timedelta | float | None = None,
+    key_rate_limits: KeyRateLimits | bool | None = None,
 ) -> int:
     """Run the demo forum in the foreground until Ctrl+C or SIGTERM; return exit code 0.
 
     Prints one line with the URL to ``out`` (stdout by default). Raises
     :class:`DemoServerError` (one sentence) when it cannot listen, e.g. port in use.
-    ``time_shift`` as for :class:`DemoServer` (None: the live shift, content looks current).
+    ``time_shift`` as for :class:`DemoServer` (None: the live shift, content looks current);
+    ``key_rate_limits`` as for :class:`DemoServer` (None: off).
     """
+    _check_key_rate_limits(key_rate_limits)
     out = out if out is not None else sys.stdout
     sock = _bind(host, port)
     port = sock.getsockname()[1]
@@ -273,6 +297,8 @@ def serve_forever(
     except BaseException:
         sock.close()
         raise
+    if key_rate_limits is not None:
+        app.faults.set_key_rate_limits(key_rate_limits)
     server = _server(app, host, port, sys.stderr)
 
     def stop(signum: int, frame: FrameType | None) -> None:

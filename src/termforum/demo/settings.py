@@ -13,7 +13,7 @@ __all__ = ["SiteSettings"]
 
 @dataclass(frozen=True, slots=True)
 class SiteSettings:
-    """Site settings for posting, editing, likes and similar topics."""
+    """Site settings for posting, editing, likes, similar topics and User API keys."""
 
     min_post_length: int = 20
     """Shortest reply body, in characters after stripping surrounding whitespace."""
@@ -44,3 +44,17 @@ class SiteSettings:
     """Discourse answers an identical ``POST /posts.json`` made with an *admin* API key
     within this many seconds with the first answer (same post) instead of posting again.
     User API keys are not memoized. 0 turns it off."""
+    allow_user_api_key_scopes: tuple[str, ...] = (
+        "read",
+        "write",
+        "message_bus",
+        "push",
+        "notifications",
+        "session_info",
+        "one_time_password",
+    )
+    """Scopes an application may ask for at ``/user-api-key/new`` (Discourse's setting of
+    the same name; only the core scopes the demo knows can be allowed)."""
+    allowed_user_api_auth_redirects: tuple[str, ...] = ("discourse://auth_redirect",)
+    """Where ``POST /user-api-key`` may send the payload (``auth_redirect``); ``*``
+    matches any run of non-space characters, e.g. ``http://127.0.0.1:*/callback``."""
