@@ -11,15 +11,11 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 from termforum import __version__
 from termforum.errors import ConfigError, TermforumError
-
-if TYPE_CHECKING:
-    from termforum.auth import Credentials
-    from termforum.config import Config, ForumConfig
-    from termforum.service import ForumService
+from termforum.login import SCOPES
 
 __all__ = ["main"]
 
@@ -66,7 +62,63 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="use this config file instead of the default one (also: TERMFORUM_CONFIG)",
     )
+    parser.add_argument(
+        "--debug-log",
+        metavar="PATH",
+        type=Path,
+        help="write a debug log here (requests as method, path, status and time; keys masked)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    login = commands.add_parser(
+        "login",
+        help="log in to a forum (no browser needed on this machine)",
+        description=(
+            "Log in to a Discourse forum with a User API key: termforum prints an address to "
+            "open in any browser where you are logged in to the forum, and you paste back the "
+            "text the forum shows. The key goes to the OS keyring or a private file."
+        ),
+    )
+    login.add_argument("forum", metavar="NAME|URL", help="a forum named in the config, or a URL")
+    login.add_argument(
+        "--api-key",
+        action="store_true",
+        help="store an admin API key instead (for people who run the forum)",
+    )
+    login.add_argument(
+        "--username", metavar="NAME", help="with --api-key: the user the key acts as"
+    )
+    login.add_argument(
+        "--scopes",
+        metavar="LIST",
+        default=",".join(SCOPES),
+        help=f"comma-separated User API key scopes (default {','.join(SCOPES)})",
+    )
+    browser = login.add_mutually_exclusive_group()
+    browser.add_argument(
+        "--browser",
+        dest="browser",
+        action="store_true",
+        default=None,
+        help="open the address in a local browser without asking",
+    )
+    browser.add_argument(
+        "--no-browser",
+        dest="browser",
+        action="store_false",
+        help="never offer to open a browser (the default over SSH)",
+    )
+    logout = commands.add_parser(
+        "logout",
+        help="revoke a forum's key and delete it here",
+        description="Revoke the forum's key on the forum and delete it from this machine "
+        "(it is deleted here even when the forum cannot be reached).",
+    )
+    logout.add_argument("forum", metavar="NAME|URL", help="a forum named in the config, or a URL")
+    commands.add_parser(
+        "accounts",
+        help="list forums, your user on each, and where each key is kept",
+        description="List the known forums, who you are on each and where each key is kept.",
+    )
     demo = commands.add_parser(
         "demo-server",
         help="run the demo forum alone, for tests or other clients",
@@ -87,6 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="keep the forum's data here (default: a temporary folder)",
     )
+    demo.add_argument(
+        "--key-rate-limits",
+        metavar="PER_MINUTE/PER_DAY",
+        help="limit each User API key like Discourse does (Discourse's defaults: 20/2880)",
+    )
     return parser
 
 
@@ -94,8 +151,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run termforum with ``argv`` (default: the process arguments); return the exit code."""
     args = build_parser().parse_args(argv)
     try:
+        if args.debug_log is not None:
+            from termforum.debuglog import start_debug_log
+
+            start_debug_log(args.debug_log)
         if args.command == "demo-server":
             return _demo_server(args)
+        if args.command in ("login", "logout", "accounts"):
+            return _account_command(args)
         if args.help_keys:
             return _help_keys(args)
         return _run_tui(args)
@@ -111,7 +174,42 @@ def _demo_server(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port must be between 0 and 65535, not {args.port}.")
-    return serve_forever(args.host, args.port, args.data)
+    limits = _key_rate_limits(args.key_rate_limits) if args.key_rate_limits else None
+    return serve_forever(args.host, args.port, args.data, key_rate_limits=limits)
+
+
+def _key_rate_limits(text: str) -> object:
+    """``--key-rate-limits 20/2880`` as the demo forum's ``KeyRateLimits``."""
+    from termforum.demo.faults import KeyRateLimits
+
+    minute, _, day = text.partition("/")
+    try:
+        return KeyRateLimits(user_per_minute=int(minute), user_per_day=int(day or 2880))
+    except ValueError:
+        raise ConfigError(
+            f"--key-rate-limits must be two positive numbers such as 20/2880, not {text!r}."
+        ) from None
+
+
+def _account_command(args: argparse.Namespace) -> int:
+    from termforum.account_commands import accounts_command, login_command, logout_command
+    from termforum.accounts import Accounts
+    from termforum.config import load_config
+
+    accounts = Accounts(load_config(args.config))
+    if args.command == "login":
+        scopes = tuple(scope.strip() for scope in args.scopes.split(",") if scope.strip())
+        return login_command(
+            accounts,
+            args.forum,
+            api_key=args.api_key,
+            username=args.username,
+            scopes=scopes,
+            browser=args.browser,
+        )
+    if args.command == "logout":
+        return logout_command(accounts, args.forum)
+    return accounts_command(accounts)
 
 
 def _help_keys(args: argparse.Namespace) -> int:
@@ -141,25 +239,6 @@ def _print_lines(lines: list[str]) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-def _choose_forum(args: argparse.Namespace, config: Config) -> ForumConfig:
-    from termforum.config import forum_from_url
-
-    wanted = args.forum or config.default_forum
-    if wanted is None and len(config.forums) == 1:
-        wanted = next(iter(config.forums))
-    if wanted is None:
-        raise ConfigError(
-            "No forum chosen: try 'termforum --demo', 'termforum --forum https://meta.discourse.org',"
-            " or add a [forums.NAME] table to your config file."
-        )
-    if wanted in config.forums:
-        return config.forums[wanted]
-    if "://" in wanted or "." in wanted:
-        return forum_from_url(wanted)
-    known = ", ".join(sorted(config.forums)) or "none configured"
-    raise ConfigError(f'No forum named "{wanted}" in the config file (known: {known}).')
-
-
 def _check_keymap(keymap: dict[str, str]) -> None:
     import difflib
 
@@ -177,26 +256,13 @@ def _check_keymap(keymap: dict[str, str]) -> None:
             raise ConfigError(f'[keymap] names an unknown binding id "{binding_id}"{hint}')
 
 
-def _open_service(
-    forum: ForumConfig, config: Config, credentials: Credentials | None = None
-) -> ForumService:
-    from termforum.backends import create_backend
-    from termforum.net import Timeouts, make_client
-    from termforum.service import ForumService
-
-    timeouts = Timeouts(connect=config.network.connect_timeout, read=config.network.read_timeout)
-    http = make_client(forum.url, timeouts=timeouts)
-    backend = create_backend(forum.backend, forum.url, http=http, credentials=credentials)
-    return ForumService(forum.name, forum.url, backend)
-
-
 def _run_tui(args: argparse.Namespace) -> int:
+    from termforum.accounts import Accounts
     from termforum.config import ForumConfig, load_config
 
     config = load_config(args.config)
     _check_keymap(config.keymap)
     server = None
-    credentials = None
     if args.demo:
         from termforum.auth import Credentials, Secret
         from termforum.demo import DemoServer
@@ -208,13 +274,16 @@ def _run_tui(args: argparse.Namespace) -> int:
         # The demo forum signs you in as its demo account, so writing works at once.
         username, key = server.demo_credentials()
         credentials = Credentials("user_api_key", Secret(key), username, DEMO_CLIENT_ID)
+        accounts = Accounts.single(forum, credentials)
     else:
-        forum = _choose_forum(args, config)
+        accounts = Accounts(config)
+        forum = accounts.initial(args.forum)
+        credentials = accounts.credentials(forum)
     try:
         from termforum.ui.app import TermforumApp
 
-        service = _open_service(forum, config, credentials)
-        app = TermforumApp(service, theme=config.theme, keymap=config.keymap)
+        service = accounts.open(forum, credentials)
+        app = TermforumApp(service, theme=config.theme, keymap=config.keymap, accounts=accounts)
         result = app.run(mouse=config.mouse)
     finally:
         if server is not None:

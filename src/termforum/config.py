@@ -48,8 +48,10 @@ __all__ = [
     "validate_config",
 ]
 
-AUTH_MODES: tuple[str, ...] = ("anonymous", "user_api_key", "api_key")
+AUTH_MODES: tuple[str, ...] = ("auto", "anonymous", "user_api_key", "api_key")
 """How termforum may authenticate to a forum (the value of ``forums.NAME.auth``)."""
+CREDENTIAL_STORES: tuple[str, ...] = ("auto", "keyring", "file")
+"""Where ``termforum login`` keeps keys (the value of ``credential_store``)."""
 
 _NOT_IN_FILE = {"in_file": False}
 """Field metadata for dataclass fields that are not keys of ``config.toml``."""
@@ -72,10 +74,13 @@ class ForumConfig:
     username: str | None = None
     """Optional. Your user name on this forum, shown in the header; unset by default.
     It is only displayed: the account you act as is the one ``termforum login`` stored."""
-    auth: str = "anonymous"
-    """How to authenticate: ``"anonymous"`` (default, read-only), ``"user_api_key"`` (a per-user
-    key obtained with ``termforum login``) or ``"api_key"`` (an admin API key plus user name).
-    The credentials themselves are never written here: they live in the credential store."""
+    auth: str = "auto"
+    """How to authenticate: ``"auto"`` (default: whatever ``termforum login`` stored for this
+    forum, else anonymous), ``"anonymous"`` (read-only, even when a key is stored),
+    ``"user_api_key"`` (a per-user key from ``termforum login``, the usual way) or ``"api_key"``
+    (an admin API key plus user name, for people who run the forum; ``termforum login`` asks
+    for it). The credentials themselves are never written here: they live in the credential
+    store."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +117,11 @@ class Config:
     the UI: ``termforum --help-keys`` and the ``?`` screen list every one."""
     network: NetworkConfig = field(default_factory=NetworkConfig)
     """Time-outs for talking to forums, from the ``[network]`` table."""
+    credential_store: str = "auto"
+    """Where ``termforum login`` keeps forum keys: ``"auto"`` (default: the OS keyring when one
+    answers, else a private file with a warning), ``"keyring"`` (the keyring only; an error when
+    there is none) or ``"file"`` (``credentials.toml`` in termforum's data folder, mode 0600;
+    for headless machines without a keyring)."""
     source: Path | None = field(default=None, metadata=_NOT_IN_FILE, compare=False)
     """The file this configuration was read from; None when it is the built-in defaults."""
 
@@ -227,7 +237,8 @@ def validate_config(path: Path | None = None) -> list[str]:
 
 
 def forum_from_url(url: str) -> ForumConfig:
-    """An ad-hoc anonymous Discourse forum for ``--forum URL``, named after its host[:port]."""
+    """An ad-hoc Discourse forum for ``--forum URL``, named after its host[:port]; it uses the
+    key ``termforum login URL`` stored, if any (``auth = "auto"``)."""
     normalised, reason = _check_url(url)
     if normalised is None:
         subject = "The URL" if reason == _CREDENTIAL_IN_URL else _quote(url)
@@ -342,6 +353,9 @@ class _Builder:
             forums=forums,
             keymap=self.keymap(data),
             network=self.network(data),
+            credential_store=self.choice(
+                data, ("credential_store",), defaults.credential_store, CREDENTIAL_STORES
+            ),
             source=self.file,
         )
 

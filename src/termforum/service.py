@@ -11,12 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import TYPE_CHECKING
 
+from termforum.auth import ANONYMOUS, Credentials
 from termforum.backends import Backend
 from termforum.drafts import Draft, DraftKey, DraftLocked, DraftSession, DraftStore
-from termforum.errors import NetworkError
+from termforum.errors import ForumError, NetworkError, ServerError
 from termforum.models import Group, Post, PostLimits, SearchHit, Site, Thread, Topic, TopicPage
 from termforum.outbox import OutgoingPost, SendOutcome, send_post
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["ConnectionState", "ForumService", "SendOutcome", "ThreadState"]
 
@@ -44,10 +49,20 @@ class ForumService:
         name: The forum's name (a ``[forums.NAME]`` table, or a host for ``--forum URL``).
         url: The forum's base URL.
         backend: The backend that talks to it.
+        drafts: Where drafts are kept (default: the draft folder).
+        credentials: What the backend was built with (who we post as).
+        http: The HTTP client the backend uses, when the service should close it.
     """
 
     def __init__(
-        self, name: str, url: str, backend: Backend, *, drafts: DraftStore | None = None
+        self,
+        name: str,
+        url: str,
+        backend: Backend,
+        *,
+        drafts: DraftStore | None = None,
+        credentials: Credentials | None = None,
+        http: httpx.AsyncClient | None = None,
     ) -> None:
         self.name = name
         self.url = url
@@ -61,8 +76,17 @@ class ForumService:
         self.limits = PostLimits()
         """The forum's length rules for posts (defaults until the forum says otherwise)."""
         self._limits_loaded = False
-        self.username: str | None = getattr(getattr(backend, "credentials", None), "username", None)
+        self._http = http
+        self.credentials: Credentials = credentials if credentials is not None else ANONYMOUS
+        """What the backend signs requests with (set at start, changed by a login)."""
+        self.username: str | None = self.credentials.username if self.logged_in else None
         """Who we post as (``None`` when reading anonymously)."""
+
+    def use_credentials(self, credentials: Credentials | None) -> None:
+        """Speak as ``credentials`` from now on (after a login or a logout)."""
+        self.credentials = credentials if credentials is not None else ANONYMOUS
+        self.backend.set_credentials(self.credentials)
+        self.username = self.credentials.username if self.logged_in else None
 
     @property
     def logged_in(self) -> bool:
@@ -80,6 +104,12 @@ class ForumService:
             result = await coro
         except NetworkError:
             self.state = ConnectionState.OFFLINE
+            raise
+        except ServerError:
+            raise
+        except ForumError:
+            # The forum itself answered (a refusal, a 404, a rate limit): it is reachable.
+            self.state = ConnectionState.ONLINE
             raise
         self.state = ConnectionState.ONLINE
         return result
@@ -299,8 +329,10 @@ class ForumService:
         return outcome
 
     async def aclose(self) -> None:
-        """Close the backend and its HTTP client."""
+        """Close the backend, and the HTTP client handed to the service (if any)."""
         await self.backend.aclose()
+        if self._http is not None:
+            await self._http.aclose()
 
 
 def _words(text: str) -> list[str]:

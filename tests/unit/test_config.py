@@ -62,7 +62,7 @@ def test_good_file_loads_every_key() -> None:
         username="ada",
         auth="user_api_key",
     )
-    assert config.forums["meta"].auth == "anonymous"
+    assert config.forums["meta"].auth == "auto"
     assert config.keymap == {"cursor_down": "j,down,ctrl+n", "open": "enter,o"}
     assert config.network == NetworkConfig(connect_timeout=2.5, read_timeout=60.0)
     assert isinstance(config.network.read_timeout, float)
@@ -372,7 +372,7 @@ def test_keymap_ids_are_kept_unvalidated(tmp_path: Path) -> None:
 # --- forum_from_url ----------------------------------------------------------------------------
 
 
-def test_forum_from_url_is_an_anonymous_discourse_forum_named_after_the_host() -> None:
+def test_forum_from_url_is_a_discourse_forum_named_after_the_host_using_any_stored_login() -> None:
     assert forum_from_url("https://meta.discourse.org/") == ForumConfig(
         name="meta.discourse.org", url="https://meta.discourse.org"
     )
@@ -381,7 +381,7 @@ def test_forum_from_url_is_an_anonymous_discourse_forum_named_after_the_host() -
         "127.0.0.1:8765",
         "http://127.0.0.1:8765",
         "discourse",
-        "anonymous",
+        "auto",
     )
 
 
@@ -538,7 +538,8 @@ def test_example_with_every_commented_setting_enabled_still_loads(tmp_path: Path
     config = load_config(write(tmp_path, "\n".join(enabled)))
 
     assert config.keymap  # the commented remaps became real ones
-    assert config.forums["demo"].auth == "user_api_key"
+    assert config.forums["demo"].username == "your-name"
+    assert config.credential_store == "auto"
 
 
 def test_example_documents_every_key_the_loader_knows() -> None:

@@ -32,6 +32,13 @@ NON_UI_MODULES = [
     "termforum.auth",
     "termforum.outbox",
     "termforum.preflight",
+    "termforum.redact",
+    "termforum.login",
+    "termforum.credstore",
+    "termforum.accounts",
+    "termforum.account_commands",
+    "termforum.debuglog",
+    "termforum.cli",
 ]
 
 NON_UI_SOURCES = [
@@ -50,6 +57,12 @@ NON_UI_SOURCES = [
     "sanitize.py",
     "backends",
     "demo",
+    "redact.py",
+    "login.py",
+    "credstore.py",
+    "accounts.py",
+    "account_commands.py",
+    "debuglog.py",
 ]
 
 UI_IMPORT = re.compile(r"^\s*(import|from)\s+(textual|rich)\b", re.MULTILINE)

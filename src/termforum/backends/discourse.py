@@ -83,7 +83,7 @@ from termforum.models import (
     TopicPage,
     User,
 )
-from termforum.net import SECRET_HEADERS, make_client, send
+from termforum.net import SECRET_HEADERS, CredentialsAuth, make_client, send
 
 if TYPE_CHECKING:
     from termforum.auth import Credentials
@@ -207,11 +207,17 @@ class DiscourseBackend:
         """The forum's address, without a trailing slash."""
         self._owns_http = http is None
         self._http = make_client(url) if http is None else http
-        self._credentials = credentials
         self._category_paths: dict[str, str] = {}
         self._closed = False
         self._limits: PostLimits | None = None
+        self.set_credentials(credentials)
+
+    def set_credentials(self, credentials: Credentials | None) -> None:
+        """Speak as ``credentials`` from the next request on (after a login or a logout)."""
+        self._credentials = credentials
+        self._auth = CredentialsAuth(credentials) if credentials is not None else None
         self._username: str | None = None
+        self.capabilities = READ_CAPABILITIES
         if self.logged_in:
             self.capabilities = READ_CAPABILITIES | WRITE_CAPABILITIES
             named = getattr(credentials, "username", None)
@@ -277,10 +283,9 @@ class DiscourseBackend:
             self.base_url + path,
             params=params,
             json=body,
-            headers=self._auth_headers(),
         )
         try:
-            return await send(self._http, request)
+            return await send(self._http, request, auth=self._auth)
         except ForumError as error:
             _scrub(error, self._secret_values())
             raise
@@ -549,6 +554,22 @@ class DiscourseBackend:
         if self.logged_in:
             self._username = user.username
         return user
+
+    async def revoke_key(self) -> None:
+        """Revoke the User API key this backend speaks with (``POST /user-api-key/revoke``).
+
+        Admin API keys cannot revoke themselves (``Rejected`` says so); anonymous backends
+        have nothing to revoke. Raises the usual typed errors when the forum says no.
+        """
+        kind = getattr(self._credentials, "kind", None)
+        if not self.logged_in:
+            return
+        if kind != "user_api_key":
+            raise Rejected(
+                "An admin API key cannot be revoked from termforum; an admin revokes it in the "
+                "forum's API settings."
+            )
+        await self._write("POST", "/user-api-key/revoke", doing="revoke the key", thing="key")
 
     async def _current_username(self) -> str | None:
         """The logged-in user's name (asked once, then remembered); None when anonymous."""

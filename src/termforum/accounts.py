@@ -1,0 +1,196 @@
+"""The forums termforum knows, the account on each, and how to open one.
+
+A forum is known from the config file (``[forums.NAME]``) or from a login stored by
+``termforum login URL`` for an address the config does not name (it is then named after
+its host, as ``--forum URL`` names it). The credential store holds the keys;
+:class:`Accounts` joins the two and is what the command line and the TUI's forum switcher
+use. It never imports Textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from termforum.auth import ANONYMOUS, Credentials
+from termforum.config import Config, ForumConfig, forum_from_url
+from termforum.credstore import CredentialStore, SaveResult, StoredAccount
+from termforum.errors import AuthError, ConfigError
+
+if TYPE_CHECKING:
+    from termforum.models import User
+    from termforum.service import ForumService
+
+__all__ = ["Account", "Accounts", "LoginOutcome"]
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """One known forum and what is stored for it."""
+
+    forum: ForumConfig
+    stored: StoredAccount | None
+
+    @property
+    def username(self) -> str | None:
+        """Who termforum speaks as there (None: anonymous)."""
+        if self.forum.auth == "anonymous" or self.stored is None:
+            return None
+        return self.stored.username or self.forum.username
+
+    @property
+    def how(self) -> str:
+        """How termforum signs in there, in words."""
+        if self.forum.auth == "anonymous":
+            return "anonymous (config says so)"
+        if self.stored is None:
+            return "anonymous (not logged in)"
+        return Credentials(self.stored.kind).description
+
+    @property
+    def where(self) -> str:
+        """Where the key is kept ("-" when there is none)."""
+        return self.stored.where if self.stored is not None else "-"
+
+
+@dataclass(frozen=True, slots=True)
+class LoginOutcome:
+    """A finished login: who the forum says we are and where the key went."""
+
+    user: User
+    saved: SaveResult
+
+
+class Accounts:
+    """Known forums (config + stored logins) and their credentials."""
+
+    def __init__(self, config: Config, store: CredentialStore | None = None) -> None:
+        self.config = config
+        self.store = store if store is not None else CredentialStore(mode=config.credential_store)
+        self._given: dict[str, Credentials] = {}
+
+    @classmethod
+    def single(cls, forum: ForumConfig, credentials: Credentials) -> Accounts:
+        """Only ``forum``, speaking as ``credentials`` held in memory (the built-in demo,
+        whose address and key change at every start and are never stored)."""
+        accounts = cls(Config(forums={forum.name: forum}))
+        accounts._given[forum.url] = credentials
+        return accounts
+
+    @property
+    def fixed(self) -> bool:
+        """Whether these are in-memory accounts that logging in cannot change (the demo)."""
+        return bool(self._given)
+
+    # --- which forums ---------------------------------------------------------------------
+
+    def forums(self) -> list[ForumConfig]:
+        """Config forums in file order, then forums only a stored login knows, by address."""
+        known = list(self.config.forums.values())
+        if self.fixed:
+            return known
+        urls = {forum.url for forum in known}
+        for stored in self.store.accounts():
+            if stored.forum_url not in urls:
+                urls.add(stored.forum_url)
+                known.append(forum_from_url(stored.forum_url))
+        return known
+
+    def accounts(self) -> list[Account]:
+        """Every known forum with its stored login (if any)."""
+        if self.fixed:
+            return [Account(forum, None) for forum in self.forums()]
+        return [Account(forum, self.store.account(forum.url)) for forum in self.forums()]
+
+    def find(self, wanted: str) -> ForumConfig:
+        """The forum a user means by ``wanted``: a config name, a stored login's host, or
+        any forum URL (a config forum with that address keeps its name and settings)."""
+        forums = self.forums()
+        for forum in forums:
+            if forum.name == wanted:
+                return forum
+        if "://" in wanted or "." in wanted or ":" in wanted:
+            target = forum_from_url(wanted)
+            for forum in forums:
+                if forum.url == target.url:
+                    return forum
+            return target
+        names = ", ".join(forum.name for forum in forums) or "none configured"
+        raise ConfigError(f'No forum named "{wanted}" (known: {names}).')
+
+    def initial(self, wanted: str | None) -> ForumConfig:
+        """The forum to open: ``wanted``, else ``default_forum``, else the only one known."""
+        if wanted:
+            return self.find(wanted)
+        if self.config.default_forum is not None:
+            return self.find(self.config.default_forum)
+        forums = self.forums()
+        if len(forums) == 1:
+            return forums[0]
+        if not forums:
+            raise ConfigError(
+                "No forum chosen: try 'termforum --demo', 'termforum --forum "
+                "https://meta.discourse.org', or add a [forums.NAME] table to your config file."
+            )
+        names = ", ".join(forum.name for forum in forums)
+        raise ConfigError(
+            f"Several forums are known ({names}): choose one with --forum NAME, or set "
+            "default_forum in the config file."
+        )
+
+    # --- credentials -----------------------------------------------------------------------
+
+    def credentials(self, forum: ForumConfig) -> Credentials:
+        """What to sign requests to ``forum`` with: the stored login unless the config says
+        ``auth = "anonymous"``; anonymous when nothing is stored.
+
+        Raises ``CredentialError`` when a stored key cannot be read (a locked keyring, a
+        damaged file): that is said, not silently replaced by anonymous reading.
+        """
+        if forum.url in self._given:
+            return self._given[forum.url]
+        if forum.auth == "anonymous":
+            return ANONYMOUS
+        stored = self.store.load(forum.url)
+        return stored if stored is not None else ANONYMOUS
+
+    def open(self, forum: ForumConfig, credentials: Credentials | None = None) -> ForumService:
+        """A service for ``forum`` speaking as ``credentials`` (default: its stored login)."""
+        from termforum.backends import create_backend
+        from termforum.net import Timeouts, make_client
+        from termforum.service import ForumService
+
+        if credentials is None:
+            credentials = self.credentials(forum)
+        network = self.config.network
+        timeouts = Timeouts(connect=network.connect_timeout, read=network.read_timeout)
+        http = make_client(forum.url, timeouts=timeouts)
+        backend = create_backend(forum.backend, forum.url, http=http, credentials=credentials)
+        return ForumService(forum.name, forum.url, backend, credentials=credentials, http=http)
+
+    def client_id(self) -> str:
+        """This installation's User API key client id."""
+        return self.store.client_id()
+
+    async def complete_login(
+        self, forum: ForumConfig, service: ForumService, credentials: Credentials
+    ) -> LoginOutcome:
+        """Check ``credentials`` against the forum, then store them and keep using them.
+
+        The forum is asked who the key belongs to; a key it refuses is not stored (``AuthError``)
+        and ``service`` goes back to the credentials it had.
+        """
+        previous = service.credentials
+        service.use_credentials(credentials)
+        try:
+            user = await service.backend.me()
+        except BaseException:
+            service.use_credentials(previous)
+            raise
+        if user is None:
+            service.use_credentials(previous)
+            raise AuthError("The forum did not say who this key belongs to; it was not saved.")
+        confirmed = replace(credentials, username=user.username)
+        saved = self.store.save(forum.url, confirmed)
+        service.use_credentials(confirmed)
+        return LoginOutcome(user, saved)
