@@ -1,17 +1,24 @@
-"""TermforumApp: wiring only — styles, theme, keymap, the forum service's life, the error hub."""
+"""TermforumApp: wiring only — styles, theme, keymap, the forum service's life (and switching
+forums), the error hub."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import signal
+import sys
 from pathlib import Path
 
+from rich.console import Console
 from textual import on
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
-from termforum.errors import ConfigError
+from termforum.accounts import Accounts
+from termforum.config import ForumConfig
+from termforum.errors import ConfigError, TermforumError
+from termforum.redact import ScrubbingWriter
+from termforum.render import text
 from termforum.service import ForumService
 from termforum.state import AppState, load_state, save_state
 from termforum.ui.bindings import APP_BINDINGS
@@ -34,13 +41,15 @@ def styles_dir() -> Path:
 
 
 class TermforumApp(App[str | None]):
-    """The termforum terminal app for one forum.
+    """The termforum terminal app: one forum at a time, switchable to the other known ones.
 
     Args:
-        service: The forum to show.
+        service: The forum to show first.
         theme: A Textual theme name.
         keymap: Binding id → keys, from the ``[keymap]`` table of the config.
         mouse: Whether to capture the mouse.
+        accounts: The known forums and logins (default: only ``service``'s forum, speaking as
+            its credentials, which logging in cannot change).
 
     The app's result is ``None`` on a normal exit; with return code 2 it is the one sentence
     that explains why termforum could not start (the CLI prints it).
@@ -58,9 +67,24 @@ class TermforumApp(App[str | None]):
         theme: str = "textual-dark",
         keymap: dict[str, str] | None = None,
         mouse: bool = True,
+        accounts: Accounts | None = None,
     ) -> None:
         super().__init__()
         self.service = service
+        """The forum on screen."""
+        forum = ForumConfig(name=service.name, url=service.url)
+        if accounts is None:
+            accounts = Accounts.single(forum, service.credentials)
+        self.accounts = accounts
+        """Every known forum and its login."""
+        configured = accounts.config.forums.get(service.name)
+        if configured is not None and configured.url == service.url:
+            forum = configured  # keeps its settings (auth = "anonymous", ...)
+        self.forum: ForumConfig = forum
+        """The config of the forum on screen."""
+        self.title = self.forum.name  # until the forum says its own title
+        self.login_offered: set[str] = set()
+        """Forums (by URL) where a refused key already brought up the login screen."""
         self.keymap: dict[str, str] = dict(keymap or {})
         """The user's remapped keys (binding id → keys)."""
         self.mouse = mouse
@@ -72,12 +96,62 @@ class TermforumApp(App[str | None]):
         self.animation_level = "none"
         self.state: AppState = load_state()
         """What termforum remembers between runs (last group, view…), saved on exit."""
+        # Crash reports go to stderr through a writer that masks every known key.
+        self.error_console = Console(
+            file=ScrubbingWriter(sys.__stderr__ or sys.stderr),  # type: ignore[arg-type]
+            markup=False,
+            highlight=False,
+            stderr=True,
+        )
+
+    def _fatal_error(self) -> None:
+        """Exit after an unhandled exception, with a traceback *without local variables*.
+
+        Textual's own report shows locals (``show_locals=True``), and a local may be a
+        request or a dict holding a forum key. Overrides a private method of the pinned
+        Textual version; ``tests/app/test_crash_redaction.py`` checks it still applies.
+        """
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
 
     def on_mount(self) -> None:
         from termforum.ui.screens.main import MainScreen
 
         self._install_signal_handlers()
         self.push_screen(MainScreen(self.service))
+
+    async def switch_forum(self, forum: ForumConfig) -> bool:
+        """Show ``forum`` instead of the current one; False (said in one sentence) when its
+        login cannot be read. The old forum's drafts are saved and its connection closed."""
+        from termforum.ui.screens.main import MainScreen
+
+        if forum.url == self.forum.url:
+            return True
+        if not isinstance(self.screen, MainScreen):
+            return False
+        try:
+            credentials = await asyncio.to_thread(self.accounts.credentials, forum)
+            service = self.accounts.open(forum, credentials)
+        except TermforumError as error:
+            self.notify(text(error.message).plain, severity="error", markup=False, timeout=8)
+            return False
+        old = self.service
+        self.service, self.forum = service, forum
+        self.state.last_forum = forum.name
+        self.title = forum.name
+        await self.switch_screen(MainScreen(service))
+        old.drafts.flush_all()
+        old.drafts.close_all()
+        await old.aclose()
+        return True
 
     def _install_signal_handlers(self) -> None:
         """Save every open draft when the terminal goes away (SIGHUP: a dropped SSH

@@ -16,6 +16,7 @@ __all__ = [
     "COMPOSER_BINDINGS",
     "BINDING_GROUPS",
     "LIST_BINDINGS",
+    "LOGIN_BINDINGS",
     "READER_BINDINGS",
     "SCREEN_BINDINGS",
     "BindingGroup",
@@ -47,6 +48,7 @@ SCREEN_BINDINGS: tuple[Binding, ...] = (
     Binding("ctrl+r", "refresh", "Refresh", id="refresh"),
     Binding("c", "new_topic", "New topic", id="new_topic"),
     Binding("D", "drafts", "Drafts", id="drafts", show=False),
+    Binding("L", "login", "Log in", id="login", show=False),
 )
 
 LIST_BINDINGS: tuple[Binding, ...] = (
@@ -81,11 +83,20 @@ COMPOSER_BINDINGS: tuple[Binding, ...] = (
     Binding("escape", "close", "Close (keeps draft)", id="close_composer"),
 )
 
+LOGIN_BINDINGS: tuple[Binding, ...] = (
+    Binding("ctrl+s", "submit", "Log in", id="login_submit", priority=True),
+    Binding("ctrl+l", "copy_address", "Copy address", id="login_copy", priority=True),
+    Binding("ctrl+o", "open_browser", "Open in browser", id="login_browser", priority=True),
+    Binding("ctrl+n", "new_address", "New address", id="login_new_address", priority=True),
+    Binding("escape", "cancel", "Cancel", id="login_cancel"),
+)
+
 BINDING_GROUPS: tuple[BindingGroup, ...] = (
     BindingGroup("Everywhere", APP_BINDINGS + SCREEN_BINDINGS),
     BindingGroup("Group and topic lists", LIST_BINDINGS),
     BindingGroup("Reading a topic", READER_BINDINGS),
     BindingGroup("Writing", COMPOSER_BINDINGS),
+    BindingGroup("Logging in", LOGIN_BINDINGS),
 )
 
 

@@ -1,4 +1,4 @@
-"""Command palette entries: views, groups, search, refresh and help."""
+"""Command palette entries: views, groups, forums, logging in, search, refresh and help."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ __all__ = ["ForumCommands"]
 
 
 class ForumCommands(Provider):
-    """Commands of the main screen, plus one "Go to group" entry per group."""
+    """Commands of the main screen, plus one "Go to group" entry per group and one "Switch
+    to forum" entry per other known forum."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         from termforum.ui.screens.main import MainScreen
@@ -29,6 +30,11 @@ class ForumCommands(Provider):
             ("All groups", partial(screen.show_group, None), "Topics of every group"),
             ("Drafts", screen.action_drafts, "Unsent drafts: resume or discard (D)"),
             ("New topic", screen.action_new_topic, "Start a topic in this group (c)"),
+            (
+                f"Log in to {text(screen.forum.name).plain}…",
+                screen.action_login,
+                "Log in with your forum account (L)",
+            ),
         ]
         for view in TOPIC_VIEWS:
             commands.append(
@@ -38,6 +44,12 @@ class ForumCommands(Provider):
         for group in groups:
             name = text(group.name).plain
             commands.append((f"Go to group: {name}", partial(screen.show_group, group), ""))
+        for entry in screen.forums_pane.entries:
+            if not entry.current:
+                name = text(entry.forum.name).plain
+                who = text(entry.username).plain if entry.username else "anonymous"
+                switch = partial(screen.switch_forum, entry.forum)
+                commands.append((f"Switch to forum: {name}", switch, f"As {who}"))
         return commands
 
     async def discover(self) -> Hits:

@@ -1,4 +1,4 @@
-"""The main screen: groups, topics and the reader side by side.
+"""The main screen: forums and groups, topics and the reader side by side.
 
 Panes post messages up; this screen routes them, runs the network work in exclusive workers
 (one group per pane, so a newer request cancels an older one) and calls methods on the panes.
@@ -7,26 +7,34 @@ Panes never talk to each other. A result that arrives after the user has moved o
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from termforum.drafts import Draft
-from termforum.errors import ForumError, NotFound
+from termforum.errors import AuthError, ForumError, NotFound, TermforumError
 from termforum.models import TOPIC_VIEWS, Group, Post, SearchHit, Topic
 from termforum.render import text
 from termforum.service import ConnectionState, ForumService, SendOutcome
 from termforum.state import AppState
 from termforum.ui.bindings import SCREEN_BINDINGS
 from termforum.ui.screens.composer import ComposerRequest, ComposerScreen, quote_block
+from termforum.ui.widgets.forums import ForumEntry, ForumList
 from termforum.ui.widgets.lists import ALL_GROUPS, GroupList, TopicList
 from termforum.ui.widgets.reader import ThreadView
+
+if TYPE_CHECKING:
+    from termforum.accounts import Accounts, LoginOutcome
+    from termforum.config import ForumConfig
 
 __all__ = ["MainScreen"]
 
@@ -34,13 +42,15 @@ NARROW_WIDTH = 110
 """Below this many columns the reader takes the whole width while a topic is open."""
 WIDE_WIDTH = 160
 """From this many columns all three panes stay visible while reading."""
+SHORT_HEIGHT = 30
+"""Below this many rows the forums list shows fewer rows, leaving room for the groups."""
 
 ANONYMOUS_VIEWS: tuple[str, ...] = ("latest", "top", "hot")
 """Views a forum answers without an account (``new`` and ``unread`` need one)."""
 
 
 class MainScreen(Screen[None]):
-    """Three panes: groups, the topics of the selected group, and the open thread."""
+    """Three panes: forums and groups, the topics of the selected group, and the open thread."""
 
     BINDINGS = list(SCREEN_BINDINGS)
 
@@ -56,14 +66,25 @@ class MainScreen(Screen[None]):
         """The topic-list view: one of ``TOPIC_VIEWS``."""
         self._next_page: int | None = None
         self._topic: Topic | None = None
+        self._opened: set[str] = set()
+        """Topics opened so far (the service keeps them in memory)."""
+        self._stale: set[str] = set()
+        """Topics kept in memory from before a login: reloaded when opened again."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="panes"):
-            yield GroupList(id="groups")
+            with Vertical(id="left"):
+                yield ForumList(id="forums")
+                yield GroupList(id="groups")
             yield TopicList(id="topics")
             yield ThreadView(base_url=self.service.url, id="reader")
         yield Footer()
+
+    @property
+    def forums_pane(self) -> ForumList:
+        """The list of known forums."""
+        return self.query_one("#forums", ForumList)
 
     @property
     def groups_pane(self) -> GroupList:
@@ -81,6 +102,8 @@ class MainScreen(Screen[None]):
         return self.query_one("#reader", ThreadView)
 
     def on_mount(self) -> None:
+        self.forums_pane.border_title = Content("Forums")
+        self.forums_pane.set_forums([ForumEntry(self.forum, self.service.username, True)])
         self.groups_pane.border_title = Content("Groups")
         self.topics_pane.border_title = Content("Topics")
         self.reader.border_title = Content("Thread")
@@ -88,12 +111,14 @@ class MainScreen(Screen[None]):
         self._update_title()
         self.topics_pane.focus()
         self.load_start()
+        self.load_forums()
 
     def on_resize(self) -> None:
         width = self.size.width
         self.set_class(width < NARROW_WIDTH, "-narrow")
         self.set_class(NARROW_WIDTH <= width < WIDE_WIDTH, "-medium")
         self.set_class(width >= WIDE_WIDTH, "-wide")
+        self.set_class(self.size.height < SHORT_HEIGHT, "-short")
 
     def watch_reading(self, reading: bool) -> None:
         self.set_class(reading, "-reading")
@@ -106,27 +131,195 @@ class MainScreen(Screen[None]):
             app.title = text(site_title).plain or self.service.name
         elif not app.title:
             app.title = self.service.name
-        app.sub_title = f"{self.service.name} · {self.service.state.value}"
+        who = text(self.service.username).plain if self.service.username else "anonymous"
+        app.sub_title = f"{self.service.name} · {who} · {self.service.state.value}"
 
     def _report(self, error: ForumError) -> None:
         """Show a forum error as one plain sentence (never parsed as markup)."""
         self._update_title()
         self.notify(text(error.message).plain, severity="error", markup=False, timeout=8)
 
+    def _load_failed(self, error: ForumError) -> None:
+        """A load failed: a refused key (or a members-only forum) brings up the login screen
+        once per forum and session; anything else is said in one sentence."""
+        if isinstance(error, AuthError) and self._offer_login():
+            self._update_title()
+            return
+        self._report(error)
+
+    # ------------------------------------------------------------------ forums
+
+    @property
+    def accounts(self) -> Accounts | None:
+        """The app's known forums and logins (``None`` in an app that has none)."""
+        return getattr(self.app, "accounts", None)
+
+    @property
+    def forum(self) -> ForumConfig:
+        """The config of the forum on screen."""
+        from termforum.config import ForumConfig
+
+        forum: ForumConfig | None = getattr(self.app, "forum", None)
+        if forum is None or forum.url != self.service.url:
+            return ForumConfig(name=self.service.name, url=self.service.url)
+        return forum
+
+    @work(exclusive=True, group="forums", exit_on_error=False)
+    async def load_forums(self) -> None:
+        """List the known forums (reading the credential store off the event loop)."""
+        accounts = self.accounts
+        if accounts is None:
+            return
+        try:
+            known = await asyncio.to_thread(accounts.accounts)
+        except (TermforumError, OSError) as error:
+            self.log.warning("could not list forums", error=repr(error))
+            return
+        url = self.service.url
+        entries = [
+            ForumEntry(
+                account.forum,
+                self.service.username if account.forum.url == url else account.username,
+                account.forum.url == url,
+            )
+            for account in known
+        ]
+        if not any(entry.current for entry in entries):
+            entries.insert(0, ForumEntry(self.forum, self.service.username, True))
+        self.forums_pane.set_forums(entries)
+
+    @on(ForumList.Chosen)
+    def _forum_chosen(self, event: ForumList.Chosen) -> None:
+        if event.entry.current:
+            self.groups_pane.focus()
+        else:
+            self.switch_forum(event.entry.forum)
+
+    def switch_forum(self, forum: ForumConfig) -> None:
+        """Show ``forum`` instead of this one (the app builds its service and a new screen)."""
+        switch = getattr(self.app, "switch_forum", None)
+        if switch is not None:
+            # The app's worker, not this screen's: switching removes this screen.
+            self.app.run_worker(
+                switch(forum), group="switch-forum", exclusive=True, exit_on_error=False
+            )
+
+    # ------------------------------------------------------------------ logging in
+
+    def _login_key(self) -> str:
+        """The key that opens the login screen now (after the user's keymap)."""
+        keymap: dict[str, str] = getattr(self.app, "keymap", {})
+        first = keymap.get("login", "L").split(",")[0].strip()
+        return self.app.get_key_display(Binding(first, ""))
+
+    def _login_refusal(self) -> str | None:
+        """Why logging in is not offered here (``None``: it is)."""
+        accounts = self.accounts
+        forum = self.forum
+        name = forum.name
+        if accounts is None or accounts.fixed:
+            if self.service.username:
+                return (
+                    f"The {name} forum already signs you in as its demo account "
+                    f"({text(self.service.username).plain})."
+                )
+            return f"Logging in is not offered for {name} in this session."
+        if forum.auth == "anonymous":
+            return (
+                f'The config file sets auth = "anonymous" for {name}; remove that line to '
+                "log in there."
+            )
+        if forum.auth == "api_key":
+            return (
+                f'{name} is set up for an admin API key (auth = "api_key"): run '
+                f"'termforum login {name} --api-key' in a shell."
+            )
+        return None
+
+    def _login_open(self) -> bool:
+        from termforum.ui.screens.login import LoginScreen
+
+        return any(isinstance(screen, LoginScreen) for screen in self.app.screen_stack)
+
+    def action_login(self) -> None:
+        """Log in to this forum (or say why that is not offered here)."""
+        refusal = self._login_refusal()
+        if refusal is not None:
+            self.notify(refusal, markup=False, timeout=6)
+            return
+        self.open_login()
+
+    def open_login(self, reason: str | None = None) -> bool:
+        """Show the login screen for this forum, with ``reason`` at its top; False when it is
+        not offered or already up."""
+        from termforum.ui.screens.login import LoginScreen
+
+        accounts = self.accounts
+        if accounts is None or self._login_refusal() is not None or self._login_open():
+            return False
+        screen = LoginScreen(accounts, self.forum, self.service, reason=reason)
+        self.app.push_screen(screen, self._logged_in)
+        return True
+
+    def _offer_login(self) -> bool:
+        """After a refused request: the login screen with the reason, once per forum."""
+        offered: set[str] | None = getattr(self.app, "login_offered", None)
+        if offered is None or self.service.url in offered:
+            return False
+        if self._login_refusal() is not None or self._login_open():
+            return False
+        offered.add(self.service.url)
+        name = self.forum.name
+        if self.service.logged_in:
+            reason = f"{name} refused your key: it may have been revoked."
+        else:
+            reason = f"{name} shows its content only to members: log in to read it."
+        return self.open_login(reason)
+
+    def _logged_in(self, outcome: LoginOutcome | None) -> None:
+        """Say who we are now and reload, so that logged-in views and writing work at once."""
+        if outcome is None:
+            return
+        accounts = self.accounts
+        if outcome.saved.storage == "keyring":
+            where = "the OS keyring"
+        else:
+            path = getattr(accounts.store, "path", None) if accounts is not None else None
+            where = f"the file {path}" if path is not None else "a private file"
+        user = text(outcome.user.username).plain
+        self.notify(
+            f"Logged in to {self.forum.name} as {user} (key kept in {where}).",
+            markup=False,
+            timeout=8,
+        )
+        if outcome.saved.warning:
+            self.notify(outcome.saved.warning, severity="warning", markup=False, timeout=10)
+        self._stale = set(self._opened)
+        self._update_title()
+        self.load_forums()
+        self.load_start(refresh=True)
+        if self.reading and self._topic is not None:
+            self._stale.discard(self._topic.id)
+            self.refresh_topic()
+
     # ----------------------------------------------------------------- loading
 
     @work(exclusive=True, group="start", exit_on_error=False)
-    async def load_start(self) -> None:
-        """Load the forum's title and groups, then the topic list."""
+    async def load_start(self, *, refresh: bool = False) -> None:
+        """Load the forum's title and groups, then the topic list (``refresh``: ask the
+        forum again for the groups, e.g. after logging in)."""
         try:
             site = await self.service.site()
-            groups = await self.service.groups()
+            groups = await self.service.groups(refresh=refresh)
         except ForumError as error:
             if self.service.state is ConnectionState.OFFLINE:
                 # Nothing to show without the forum: leave with the reason (cli prints it).
                 self.app.exit(result=text(error.message).plain, return_code=2)
                 return
-            self._report(error)
+            if isinstance(error, AuthError) and self._login_refusal() is None:
+                key = self._login_key()
+                self.topics_pane.clear_topics(f"The forum refused: press {key} to log in.")
+            self._load_failed(error)
             return
         self._update_title(site.title)
         self._mention_drafts()
@@ -161,7 +354,7 @@ class MainScreen(Screen[None]):
         try:
             result = await self.service.topics(group.id if group else None, view=view, page=page)
         except ForumError as error:
-            self._report(error)
+            self._load_failed(error)
             if not append:
                 self.topics_pane.clear_topics("Could not load topics. Press ctrl+r to retry.")
             return
@@ -186,11 +379,14 @@ class MainScreen(Screen[None]):
         self.reader.border_title = text(topic.title)
         self.reading = True
         self.reader.focus()
+        refresh = topic.id in self._stale
         try:
-            state = await self.service.open_thread(topic.id)
+            state = await self.service.open_thread(topic.id, refresh=refresh)
         except ForumError as error:
-            self._report(error)
+            self._load_failed(error)
             return
+        self._opened.add(topic.id)
+        self._stale.discard(topic.id)
         if self._topic is not topic:
             return
         self._update_title()
@@ -217,7 +413,7 @@ class MainScreen(Screen[None]):
         except ForumError as error:
             self.reader.forget_requests(post_ids)
             if not isinstance(error, NotFound):
-                self._report(error)
+                self._load_failed(error)
             return
         thread = self.reader.thread
         if thread is not None and thread.topic.id == topic_id:
@@ -302,7 +498,7 @@ class MainScreen(Screen[None]):
 
     def action_back_or_quit(self) -> None:
         """Go back one level, or quit from the group list."""
-        if self.focused is self.groups_pane:
+        if self.focused in (self.groups_pane, self.forums_pane):
             self.app.exit()
         else:
             self.action_back()
@@ -326,7 +522,9 @@ class MainScreen(Screen[None]):
         if self.focused is self.reader and self._topic is not None:
             self.refresh_topic()
         elif self.focused is self.groups_pane:
-            self.load_start()
+            self.load_start(refresh=True)
+        elif self.focused is self.forums_pane:
+            self.load_forums()
         else:
             self._next_page = 0
             self.load_topics()
@@ -341,7 +539,7 @@ class MainScreen(Screen[None]):
         try:
             state = await self.service.open_thread(topic.id, refresh=True)
         except ForumError as error:
-            self._report(error)
+            self._load_failed(error)
             return
         if self._topic is topic:
             self.reader.show_thread(state.thread, state.posts.values(), start_at=cursor)
@@ -351,11 +549,13 @@ class MainScreen(Screen[None]):
     def _can_write(self, what: str) -> bool:
         if "write" in self.service.capabilities:
             return True
-        self.notify(
-            f"To {what}, log in to this forum first (this session reads anonymously).",
-            severity="warning",
-            markup=False,
-        )
+        refusal = self._login_refusal()
+        if refusal is None:
+            key = self._login_key()
+            sentence = f"To {what}, press {key} to log in (you are reading anonymously)."
+        else:
+            sentence = f"To {what} you need an account here. {refusal}"
+        self.notify(sentence, severity="warning", markup=False)
         return False
 
     def _open_composer(self, request: ComposerRequest) -> None:
