@@ -4,14 +4,21 @@ The service sits between the UI and a ``Backend``. It keeps what has been loaded
 that going back to a topic or a list does not refetch it, loads the posts of a thread in the
 batches the backend asks for, and tracks the connection state the header shows. It never
 imports Textual: the UI calls its coroutines from workers and renders what they return.
+
+With a cache (``store.CacheScope``) it is cache-first: ``cached_*`` answer at once from disk
+(with how old the answer is and whether it is still fresh), the network methods store what
+arrives, a thread or posts that are cached and fresh cost no request, and when the forum
+cannot be reached what is cached is served instead. ``offline=True`` (``--offline``) never
+touches the network.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from termforum.auth import ANONYMOUS, Credentials
 from termforum.backends import Backend
@@ -23,7 +30,49 @@ from termforum.outbox import OutgoingPost, SendOutcome, send_post
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["ConnectionState", "ForumService", "SendOutcome", "ThreadState"]
+    from termforum.store import Cache, CacheScope
+
+__all__ = [
+    "ConnectionState",
+    "ForumService",
+    "Freshness",
+    "SendOutcome",
+    "Snapshot",
+    "ThreadState",
+]
+
+T = TypeVar("T")
+
+TIMINGS_SPAN = 200
+"""At most this many post numbers (the last ones read) are reported per topic and batch."""
+CACHE_READ_LIMIT = 200
+POSTS_PER_REQUEST = 200
+"""Posts asked for at once: the most Discourse answers in one ``/t/{id}/posts`` request."""
+"""Posts read from the cache when a thread opens; the reader asks for the rest as it scrolls."""
+OFFLINE_MESSAGE = "termforum is offline (--offline): only what is cached can be shown."
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    """How long cached answers count as fresh (no request is sent for them)."""
+
+    site: timedelta = timedelta(hours=12)
+    groups: timedelta = timedelta(hours=1)
+    topics: timedelta = timedelta(minutes=3)
+    thread: timedelta = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot(Generic[T]):
+    """An answer from the cache: the value, when it was fetched, and whether it is fresh."""
+
+    value: T
+    fetched_at: datetime
+    fresh: bool
+
+    def age(self, now: datetime | None = None) -> timedelta:
+        """How old the answer is."""
+        return (now or datetime.now(UTC)) - self.fetched_at
 
 
 class ConnectionState(Enum):
@@ -40,6 +89,15 @@ class ThreadState:
 
     thread: Thread
     posts: dict[str, Post] = field(default_factory=dict)
+    fetched_at: datetime | None = None
+    """When the stream was fetched, for a thread shown from the cache (None: just now)."""
+    last_read: int | None = None
+    """The last post number read before this visit (posts after it are new)."""
+
+    @property
+    def from_cache(self) -> bool:
+        """Whether the stream came from the cache rather than the forum just now."""
+        return self.fetched_at is not None
 
 
 class ForumService:
@@ -52,6 +110,12 @@ class ForumService:
         drafts: Where drafts are kept (default: the draft folder).
         credentials: What the backend was built with (who we post as).
         http: The HTTP client the backend uses, when the service should close it.
+        cache: The local cache (None: memory only); the service reads and writes only the
+            part of it that belongs to the account it speaks as.
+        cache_key: The address the cache files this forum under (default ``url``; the demo,
+            whose address changes at every start, uses a fixed name).
+        freshness: How long cached answers are fresh.
+        offline: Never use the network (``--offline``): serve the cache only.
     """
 
     def __init__(
@@ -63,6 +127,10 @@ class ForumService:
         drafts: DraftStore | None = None,
         credentials: Credentials | None = None,
         http: httpx.AsyncClient | None = None,
+        cache: Cache | None = None,
+        cache_key: str | None = None,
+        freshness: Freshness | None = None,
+        offline: bool = False,
     ) -> None:
         self.name = name
         self.url = url
@@ -77,16 +145,41 @@ class ForumService:
         """The forum's length rules for posts (defaults until the forum says otherwise)."""
         self._limits_loaded = False
         self._http = http
+        self._cache = cache
+        self._cache_key = cache_key or url
+        self.cache: CacheScope | None = None
+        """This account's part of the local cache (None: memory only)."""
+        self.freshness = freshness or Freshness()
+        self.offline = offline
+        """True with ``--offline``: no request is ever sent."""
+        self.searched_offline = False
+        """Whether the last search could only look in the cache."""
+        if offline:
+            self.state = ConnectionState.OFFLINE
         self.credentials: Credentials = credentials if credentials is not None else ANONYMOUS
         """What the backend signs requests with (set at start, changed by a login)."""
         self.username: str | None = self.credentials.username if self.logged_in else None
         """Who we post as (``None`` when reading anonymously)."""
+        self._rescope()
+
+    def _rescope(self) -> None:
+        """Use the cache of the account we speak as now: nothing cached for one account is
+        shown to another."""
+        if self._cache is not None:
+            self.cache = self._cache.scope(self._cache_key, self.username)
 
     def use_credentials(self, credentials: Credentials | None) -> None:
         """Speak as ``credentials`` from now on (after a login or a logout)."""
         self.credentials = credentials if credentials is not None else ANONYMOUS
         self.backend.set_credentials(self.credentials)
+        previous = self.username
         self.username = self.credentials.username if self.logged_in else None
+        if self.username != previous:
+            # What was loaded belongs to the other account.
+            self._threads.clear()
+            self._groups = None
+            self._seen_topics.clear()
+        self._rescope()
 
     @property
     def logged_in(self) -> bool:
@@ -100,6 +193,9 @@ class ForumService:
 
     async def _call(self, coro):  # type: ignore[no-untyped-def]
         """Await a backend call, keeping the connection state up to date."""
+        if self.offline:
+            coro.close()
+            raise NetworkError(OFFLINE_MESSAGE)
         try:
             result = await coro
         except NetworkError:
@@ -114,22 +210,105 @@ class ForumService:
         self.state = ConnectionState.ONLINE
         return result
 
+    # ------------------------------------------------------------------ the cache
+
+    def _snapshot(self, cached: object, fresh_for: timedelta) -> Snapshot | None:  # type: ignore[type-arg]
+        if cached is None:
+            return None
+        fetched_at = cached.fetched_at  # type: ignore[attr-defined]
+        fresh = datetime.now(UTC) - fetched_at < fresh_for
+        return Snapshot(cached.value, fetched_at, fresh)  # type: ignore[attr-defined]
+
+    def cached_site(self) -> Snapshot[Site] | None:
+        """The forum's title from the cache, at once (None: never seen)."""
+        return self._snapshot(self.cache.site(), self.freshness.site) if self.cache else None
+
+    def cached_groups(self) -> Snapshot[list[Group]] | None:
+        """The groups from the cache, at once (None: never listed)."""
+        if self.cache is None:
+            return None
+        snapshot = self._snapshot(self.cache.groups(), self.freshness.groups)
+        if snapshot is not None and self._groups is None:
+            self._groups = list(snapshot.value)
+        return snapshot
+
+    def cached_topics(
+        self, group_id: str | None = None, *, view: str = "latest", page: int = 0
+    ) -> Snapshot[TopicPage] | None:
+        """A topic-list page from the cache, at once (None: never listed)."""
+        if self.cache is None:
+            return None
+        snapshot = self._snapshot(
+            self.cache.topic_page(group_id, view, page), self.freshness.topics
+        )
+        if snapshot is not None:
+            self._seen_topics.update((topic.id, topic) for topic in snapshot.value.topics)
+        return snapshot
+
+    def last_read(self, topic_ids: Sequence[str]) -> dict[str, int]:
+        """The last post number read here, for each of ``topic_ids`` that has one."""
+        return self.cache.last_read_many(topic_ids) if self.cache else {}
+
+    def mark_read(self, topic_id: str, post_number: int) -> None:
+        """Remember that posts up to ``post_number`` of a topic were read (sent to the
+        forum later, in batches, by :meth:`send_read_state`)."""
+        if self.cache is not None and post_number > 0:
+            self.cache.mark_read(topic_id, post_number)
+
+    async def send_read_state(self, *, limit: int = 20) -> int:
+        """Tell the forum what was read here (``/topics/timings``); topics sent."""
+        if self.cache is None or not self.logged_in or self.offline:
+            return 0
+        pending = self.cache.pending_timings(limit)
+        sent: list[tuple[str, int]] = []
+        for topic_id, number in pending:
+            numbers = range(max(1, number - TIMINGS_SPAN + 1), number + 1)
+            try:
+                await self._call(self.backend.send_timings(topic_id, list(numbers)))
+            except NetworkError:
+                break
+            except ForumError:
+                pass  # a deleted topic, a refusal: do not try it forever
+            sent.append((topic_id, number))
+        self.cache.timings_sent(sent)
+        return len(sent)
+
+    # ------------------------------------------------------------------ reading
+
     async def site(self) -> Site:
         """The forum's title and description."""
-        return await self._call(self.backend.site())
+        site: Site = await self._call(self.backend.site())
+        if self.cache is not None:
+            self.cache.put_site(site)
+        return site
+
+    async def probe(self) -> bool:
+        """Whether the forum answers now (used to reconnect after being offline)."""
+        try:
+            await self.site()
+        except NetworkError:
+            return False
+        except ForumError:
+            return self.state is ConnectionState.ONLINE
+        return True
 
     async def groups(self, *, refresh: bool = False) -> list[Group]:
         """All groups, parents followed by their subgroups."""
         if self._groups is None or refresh:
-            self._groups = await self._call(self.backend.groups())
+            groups = await self._call(self.backend.groups())
+            self._groups = list(groups)
+            if self.cache is not None:
+                self.cache.put_groups(groups)
         return self._groups
 
     async def topics(
         self, group_id: str | None = None, *, view: str = "latest", page: int = 0
     ) -> TopicPage:
-        """One page of a topic list."""
+        """One page of a topic list, from the forum (and kept in the cache)."""
         result: TopicPage = await self._call(self.backend.topics(group_id, view=view, page=page))
         self._seen_topics.update((topic.id, topic) for topic in result.topics)
+        if self.cache is not None:
+            self.cache.put_topic_page(group_id, view, page, result)
         return result
 
     async def load_limits(self) -> PostLimits:
@@ -141,36 +320,114 @@ class ForumService:
         return self.limits
 
     async def open_thread(self, topic_id: str, *, refresh: bool = False) -> ThreadState:
-        """The thread with its first chunk of posts (from memory when already open)."""
+        """The thread with the posts loaded so far.
+
+        From memory when already open; from the cache when it is fresh there (no request);
+        else from the forum (kept in the cache). When the forum cannot be reached a cached
+        thread of any age is returned (``ThreadState.from_cache``); without one the
+        ``NetworkError`` is raised.
+        """
         known = self._threads.get(topic_id)
         if known is not None and not refresh:
             return known
-        thread = await self._call(self.backend.thread(topic_id))
-        state = ThreadState(thread, {post.id: post for post in thread.posts})
+        cached = self.cache.thread(topic_id) if self.cache is not None else None
+        last_read = self.cache.last_read(topic_id) if self.cache is not None else None
+        if known is not None:
+            last_read = known.last_read
+        fresh = cached is not None and datetime.now(UTC) - cached.fetched_at < self.freshness.thread
+        if cached is not None and fresh and not refresh:
+            state = self._from_cache(cached.value, cached.fetched_at, last_read)
+        else:
+            try:
+                thread = await self._call(self.backend.thread(topic_id))
+            except NetworkError:
+                if cached is None:
+                    raise
+                state = self._from_cache(cached.value, cached.fetched_at, last_read)
+            else:
+                state = ThreadState(
+                    thread, {post.id: post for post in thread.posts}, last_read=last_read
+                )
+                if self.cache is not None:
+                    self.cache.put_thread(thread)
+                    self.cache.put_posts(thread.posts)
+                    missing = [pid for pid in thread.post_ids if pid not in state.posts]
+                    state.posts.update(self.cache.posts(topic_id, missing[:CACHE_READ_LIMIT]))
         if known is not None:
             # Keep posts already loaded that the new stream still contains.
-            for pid in thread.post_ids:
+            for pid in state.thread.post_ids:
                 if pid not in state.posts and pid in known.posts:
                     state.posts[pid] = known.posts[pid]
         self._threads[topic_id] = state
+        self._seen_topics[topic_id] = state.thread.topic
         return state
 
+    def _from_cache(
+        self, thread: Thread, fetched_at: datetime, last_read: int | None
+    ) -> ThreadState:
+        assert self.cache is not None
+        posts = self.cache.posts(thread.topic.id, thread.post_ids[:CACHE_READ_LIMIT])
+        return ThreadState(thread, dict(posts), fetched_at=fetched_at, last_read=last_read)
+
     async def load_posts(self, topic_id: str, post_ids: Sequence[str]) -> list[Post]:
-        """Load the given posts of an open thread (those not loaded yet) and return them."""
+        """Load the given posts of an open thread (those not loaded yet) and return them:
+        from the cache first, the rest from the forum. Offline, what the cache has is
+        returned, and ``NetworkError`` only when it has none of them."""
         state = self._threads.get(topic_id)
         wanted = [pid for pid in post_ids if state is None or pid not in state.posts]
         if not wanted:
             return []
-        posts = await self._call(self.backend.posts(topic_id, wanted))
+        found: list[Post] = []
+        if self.cache is not None:
+            cached = self.cache.posts(topic_id, wanted)
+            found = [cached[pid] for pid in wanted if pid in cached]
+            wanted = [pid for pid in wanted if pid not in cached]
+        if wanted and state is not None:
+            # Ask for a whole batch; the cache already has some of the neighbours.
+            have = {post.id for post in found}
+            wider = [pid for pid in _widen(state, wanted) if pid not in have]
+            uncached = set(self.cache.missing_posts(topic_id, wider)) if self.cache else None
+            wanted = [pid for pid in wider if uncached is None or pid in uncached]
+            if self.cache is not None:
+                extra = self.cache.posts(topic_id, [p for p in wider if p not in set(wanted)])
+                found.extend(extra.values())
+        if wanted:
+            try:
+                fetched = await self._call(self.backend.posts(topic_id, wanted))
+            except NetworkError:
+                if not found:
+                    raise
+                fetched = []
+            if self.cache is not None:
+                self.cache.put_posts(fetched)
+            found.extend(fetched)
         if state is not None:
-            for post in posts:
+            for post in found:
                 state.posts[post.id] = post
             state.thread = replace(state.thread, posts=tuple(state.posts.values()))
-        return posts
+        return found
 
     async def search(self, query: str, *, page: int = 0) -> list[SearchHit]:
-        """Full-text search on the forum."""
-        return await self._call(self.backend.search(query, page=page))
+        """Full-text search: the forum's results, then matches in the local cache that the
+        forum did not list. When the forum cannot be reached, the cache's alone
+        (``searched_offline`` is then True)."""
+        local = self.cache.search(query, limit=20) if self.cache is not None and page == 0 else []
+        self.searched_offline = False
+        try:
+            hits: list[SearchHit] = list(await self._call(self.backend.search(query, page=page)))
+        except NetworkError:
+            if self.cache is None:
+                raise
+            self.searched_offline = True
+            return local
+        seen = {(hit.topic.id, hit.post_number) for hit in hits}
+        topics = {hit.topic.id for hit in hits}
+        hits.extend(
+            hit
+            for hit in local
+            if (hit.topic.id, hit.post_number) not in seen and hit.topic.id not in topics
+        )
+        return hits
 
     # ------------------------------------------------------------------ writing
 
@@ -182,7 +439,7 @@ class ForumService:
 
     async def similar_topics(self, title: str, body: str = "") -> list[Topic]:
         """Topics that may already answer a new one: the forum's suggestions first, then
-        matching topics seen in this session's lists."""
+        matching topics from the local cache."""
         found: list[Topic] = []
         if "similar" in self.capabilities:
             try:
@@ -194,7 +451,10 @@ class ForumService:
         return found[:8]
 
     def local_matches(self, title: str, *, limit: int = 5) -> list[Topic]:
-        """Topics already listed in this session whose titles share words with ``title``."""
+        """Topics in the local cache (or, without one, listed in this session) whose titles
+        share words with ``title``."""
+        if self.cache is not None:
+            return self.cache.similar_topics(title, limit=limit)
         words = {w for w in _words(title) if len(w) > 3}
         if not words:
             return []
@@ -333,6 +593,29 @@ class ForumService:
         await self.backend.aclose()
         if self._http is not None:
             await self._http.aclose()
+
+
+def _widen(state: ThreadState, wanted: list[str]) -> list[str]:
+    """``wanted`` grown to a whole batch with the next (then the previous) posts of the
+    stream that are not loaded: a request costs the same for 20 posts as for 200, and the
+    forum allows only so many requests a minute."""
+    ids = state.thread.post_ids
+    chosen = dict.fromkeys(wanted)
+    positions = {pid: index for index, pid in enumerate(ids)}
+    indexes = [positions[pid] for pid in wanted if pid in positions]
+    if not indexes:
+        return wanted
+    after = max(indexes) + 1
+    while len(chosen) < POSTS_PER_REQUEST and after < len(ids):
+        if ids[after] not in state.posts:
+            chosen.setdefault(ids[after])
+        after += 1
+    before = min(indexes) - 1
+    while len(chosen) < POSTS_PER_REQUEST and before >= 0:
+        if ids[before] not in state.posts:
+            chosen.setdefault(ids[before])
+        before -= 1
+    return list(chosen)
 
 
 def _words(text: str) -> list[str]:

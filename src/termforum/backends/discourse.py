@@ -696,6 +696,27 @@ class DiscourseBackend:
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             return None
 
+    async def send_timings(
+        self, topic_id: str, post_numbers: Sequence[int], *, ms_per_post: int = 2000
+    ) -> None:
+        """Tell the forum these posts of a topic were read (``POST /topics/timings``), so its
+        unread counts agree with what was read here. Nothing is sent anonymously."""
+        numbers = sorted({int(n) for n in post_numbers if int(n) > 0})
+        if not self.logged_in or not numbers:
+            return
+        body = {
+            "topic_id": _wire_id(topic_id),
+            "topic_time": ms_per_post * len(numbers),
+            "timings": {str(number): ms_per_post for number in numbers},
+        }
+        await self._write(
+            "POST",
+            "/topics/timings",
+            doing="record what you read",
+            thing=f"topic {topic_id}",
+            body=body,
+        )
+
     async def bookmark(self, post_id: str) -> str:
         """Bookmark post ``post_id``; the bookmark's id (needed by ``remove_bookmark``).
 
