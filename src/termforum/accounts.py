@@ -20,6 +20,7 @@ from termforum.errors import AuthError, ConfigError
 if TYPE_CHECKING:
     from termforum.models import User
     from termforum.service import ForumService
+    from termforum.store import Cache
 
 __all__ = ["Account", "Accounts", "LoginOutcome"]
 
@@ -64,17 +65,59 @@ class LoginOutcome:
 class Accounts:
     """Known forums (config + stored logins) and their credentials."""
 
-    def __init__(self, config: Config, store: CredentialStore | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        store: CredentialStore | None = None,
+        *,
+        cache: Cache | None = None,
+        use_cache: bool = True,
+    ) -> None:
         self.config = config
         self.store = store if store is not None else CredentialStore(mode=config.credential_store)
         self._given: dict[str, Credentials] = {}
+        self._cache = cache
+        self._use_cache = use_cache
+        self.offline = False
+        """Open every forum offline (``--offline``): the cache only, no request."""
+        self.cache_key: str | None = None
+        """The forum address the cache files this forum's data under (default: its URL)."""
+
+    @property
+    def cache(self) -> Cache | None:
+        """The local cache shared by every forum (opened on first use; None when off)."""
+        if self._cache is None and self._use_cache:
+            from termforum.store import Cache
+
+            self._cache = Cache.open()
+        return self._cache
+
+    @property
+    def cache_notice(self) -> str | None:
+        """What happened to a damaged cache file when it was opened (one sentence), if any."""
+        return self._cache.notice if self._cache is not None else None
+
+    def close(self) -> None:
+        """Close the cache."""
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
 
     @classmethod
-    def single(cls, forum: ForumConfig, credentials: Credentials) -> Accounts:
+    def single(
+        cls,
+        forum: ForumConfig,
+        credentials: Credentials,
+        *,
+        cache_key: str | None = None,
+        use_cache: bool = True,
+    ) -> Accounts:
         """Only ``forum``, speaking as ``credentials`` held in memory (the built-in demo,
-        whose address and key change at every start and are never stored)."""
-        accounts = cls(Config(forums={forum.name: forum}))
+        whose address and key change at every start and are never stored); ``cache_key``
+        files its cached data under a stable name instead of the changing address."""
+        accounts = cls(Config(forums={forum.name: forum}), use_cache=use_cache)
         accounts._given[forum.url] = credentials
+        accounts.cache_key = cache_key
         return accounts
 
     @property
@@ -166,7 +209,16 @@ class Accounts:
         timeouts = Timeouts(connect=network.connect_timeout, read=network.read_timeout)
         http = make_client(forum.url, timeouts=timeouts)
         backend = create_backend(forum.backend, forum.url, http=http, credentials=credentials)
-        return ForumService(forum.name, forum.url, backend, credentials=credentials, http=http)
+        return ForumService(
+            forum.name,
+            forum.url,
+            backend,
+            credentials=credentials,
+            http=http,
+            cache=self.cache,
+            cache_key=self.cache_key,
+            offline=self.offline,
+        )
 
     def client_id(self) -> str:
         """This installation's User API key client id."""

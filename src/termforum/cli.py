@@ -19,6 +19,9 @@ from termforum.login import SCOPES
 
 __all__ = ["main"]
 
+DEMO_CACHE_KEY = "termforum:demo"
+"""The demo forum's address changes at every start; its cache is filed under this name."""
+
 EXIT_USAGE = 2
 """Exit code for anything the user can fix: arguments, config, URL, an unreachable forum."""
 
@@ -61,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         type=Path,
         help="use this config file instead of the default one (also: TERMFORUM_CONFIG)",
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="read only what is cached: send no request to the forum",
     )
     parser.add_argument(
         "--debug-log",
@@ -114,6 +122,29 @@ def build_parser() -> argparse.ArgumentParser:
         "(it is deleted here even when the forum cannot be reached).",
     )
     logout.add_argument("forum", metavar="NAME|URL", help="a forum named in the config, or a URL")
+    sync = commands.add_parser(
+        "sync",
+        help="download groups for offline reading (within the forum's request limits)",
+        description=(
+            "Download the topics and posts of some groups into the local cache, for reading "
+            "offline. It keeps within the forum's request limits, so a large group takes a while."
+        ),
+    )
+    sync.add_argument("forum", metavar="NAME|URL", help="a forum named in the config, or a URL")
+    sync.add_argument(
+        "--group",
+        dest="groups",
+        action="append",
+        metavar="SLUG",
+        help="a group to download (its slug or name; repeat for more; default: every group)",
+    )
+    sync.add_argument(
+        "--topics",
+        type=int,
+        default=30,
+        metavar="N",
+        help="the latest N topics of each group (default 30)",
+    )
     commands.add_parser(
         "accounts",
         help="list forums, your user on each, and where each key is kept",
@@ -157,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             start_debug_log(args.debug_log)
         if args.command == "demo-server":
             return _demo_server(args)
-        if args.command in ("login", "logout", "accounts"):
+        if args.command in ("login", "logout", "accounts", "sync"):
             return _account_command(args)
         if args.help_keys:
             return _help_keys(args)
@@ -209,6 +240,13 @@ def _account_command(args: argparse.Namespace) -> int:
         )
     if args.command == "logout":
         return logout_command(accounts, args.forum)
+    if args.command == "sync":
+        from termforum.sync import sync_command
+
+        try:
+            return sync_command(accounts, args.forum, groups=args.groups, topics=args.topics)
+        finally:
+            accounts.close()
     return accounts_command(accounts)
 
 
@@ -274,11 +312,12 @@ def _run_tui(args: argparse.Namespace) -> int:
         # The demo forum signs you in as its demo account, so writing works at once.
         username, key = server.demo_credentials()
         credentials = Credentials("user_api_key", Secret(key), username, DEMO_CLIENT_ID)
-        accounts = Accounts.single(forum, credentials)
+        accounts = Accounts.single(forum, credentials, cache_key=DEMO_CACHE_KEY)
     else:
         accounts = Accounts(config)
         forum = accounts.initial(args.forum)
         credentials = accounts.credentials(forum)
+    accounts.offline = args.offline
     try:
         from termforum.ui.app import TermforumApp
 
@@ -286,6 +325,7 @@ def _run_tui(args: argparse.Namespace) -> int:
         app = TermforumApp(service, theme=config.theme, keymap=config.keymap, accounts=accounts)
         result = app.run(mouse=config.mouse)
     finally:
+        accounts.close()
         if server is not None:
             server.stop()
     if app.return_code == EXIT_USAGE and result:

@@ -17,8 +17,9 @@ def _start_reply() -> PtyProcess:
     proc = termforum("--demo", size=SIZE)
     assert proc.wait_for_text("All groups", timeout=60), proc.text()
     assert proc.wait_for_text("replies", timeout=30), proc.text()
-    proc.send(b"\r")  # open the first topic
-    assert proc.wait_for_text("#1 ", timeout=30), proc.text()
+    proc.send(b"\r")  # open the first topic (after what was read there before)
+    assert proc.wait_for_text("Previous post", timeout=30), proc.text()
+    assert proc.wait_for_text("  #", timeout=30), proc.text()
     proc.send(b"R")  # reply to the topic
     assert proc.wait_for_text("Markdown", timeout=30), proc.text()
     return proc

@@ -109,7 +109,7 @@ class TermforumApp(App[str | None]):
 
         Textual's own report shows locals (``show_locals=True``), and a local may be a
         request or a dict holding a forum key. Overrides a private method of the pinned
-        Textual version; ``tests/app/test_crash_redaction.py`` checks it still applies.
+        Textual version; ``tests/e2e/test_login_flow.py`` checks that a crash never shows a key.
         """
         import rich
         from rich.segment import Segments
@@ -127,6 +127,9 @@ class TermforumApp(App[str | None]):
 
         self._install_signal_handlers()
         self.push_screen(MainScreen(self.service))
+        notice = self.accounts.cache_notice
+        if notice:
+            self.notify(notice, severity="warning", markup=False, timeout=12)
 
     async def switch_forum(self, forum: ForumConfig) -> bool:
         """Show ``forum`` instead of the current one; False (said in one sentence) when its

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-__all__ = ["count", "relative_time"]
+__all__ = ["count", "format_age", "relative_time"]
 
 
 def relative_time(when: datetime | None, now: datetime | None = None) -> str:
@@ -35,3 +35,15 @@ def count(value: int | None, singular: str, plural: str | None = None) -> str:
     if value >= 1000:
         return f"{value / 1000:.1f}k {word}"
     return f"{value} {word}"
+
+
+def format_age(age: timedelta) -> str:
+    """How old something is, in words: ``40 s``, ``5 min``, ``3 h``, ``2 days``."""
+    seconds = max(0, int(age.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 86400 * 2:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} days"

@@ -7,34 +7,37 @@ Panes never talk to each other. A result that arrives after the user has moved o
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, Label, ProgressBar
 
 from termforum.drafts import Draft
-from termforum.errors import AuthError, ForumError, NotFound, TermforumError
-from termforum.models import TOPIC_VIEWS, Group, Post, SearchHit, Topic
+from termforum.errors import AuthError, ForumError, NetworkError, NotFound
+from termforum.models import TOPIC_VIEWS, Group, Post, SearchHit, Topic, TopicPage
 from termforum.render import text
-from termforum.service import ConnectionState, ForumService, SendOutcome
+from termforum.service import ConnectionState, ForumService, SendOutcome, ThreadState
 from termforum.state import AppState
 from termforum.ui.bindings import SCREEN_BINDINGS
+from termforum.ui.format import format_age
 from termforum.ui.screens.composer import ComposerRequest, ComposerScreen, quote_block
+from termforum.ui.screens.main_accounts import AccountsMixin
+from termforum.ui.screens.main_offline import RECONNECT_FIRST, OfflineMixin
 from termforum.ui.widgets.forums import ForumEntry, ForumList
 from termforum.ui.widgets.lists import ALL_GROUPS, GroupList, TopicList
 from termforum.ui.widgets.reader import ThreadView
 
 if TYPE_CHECKING:
-    from termforum.accounts import Accounts, LoginOutcome
-    from termforum.config import ForumConfig
+    from textual.timer import Timer
+
 
 __all__ = ["MainScreen"]
 
@@ -42,6 +45,11 @@ NARROW_WIDTH = 110
 """Below this many columns the reader takes the whole width while a topic is open."""
 WIDE_WIDTH = 160
 """From this many columns all three panes stay visible while reading."""
+TIMINGS_EVERY = 60.0
+"""How often what was read is sent to the forum (``/topics/timings``)."""
+STALE_MARK_AFTER = timedelta(minutes=1)
+"""Cached lists and threads older than this say how old they are."""
+
 SHORT_HEIGHT = 30
 """Below this many rows the forums list shows fewer rows, leaving room for the groups."""
 
@@ -49,7 +57,7 @@ ANONYMOUS_VIEWS: tuple[str, ...] = ("latest", "top", "hot")
 """Views a forum answers without an account (``new`` and ``unread`` need one)."""
 
 
-class MainScreen(Screen[None]):
+class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
     """Three panes: forums and groups, the topics of the selected group, and the open thread."""
 
     BINDINGS = list(SCREEN_BINDINGS)
@@ -70,6 +78,8 @@ class MainScreen(Screen[None]):
         """Topics opened so far (the service keeps them in memory)."""
         self._stale: set[str] = set()
         """Topics kept in memory from before a login: reloaded when opened again."""
+        self._reconnect_timer: Timer | None = None
+        self._reconnect_delay = RECONNECT_FIRST
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,6 +89,9 @@ class MainScreen(Screen[None]):
                 yield GroupList(id="groups")
             yield TopicList(id="topics")
             yield ThreadView(base_url=self.service.url, id="reader")
+        with Horizontal(id="sync-bar"):
+            yield Label("", id="sync-label")
+            yield ProgressBar(id="sync-progress", show_eta=False)
         yield Footer()
 
     @property
@@ -112,6 +125,8 @@ class MainScreen(Screen[None]):
         self.topics_pane.focus()
         self.load_start()
         self.load_forums()
+        self.watch(self.reader, "cursor", self._cursor_moved, init=False)
+        self.set_interval(TIMINGS_EVERY, self.send_read_state)
 
     def on_resize(self) -> None:
         width = self.size.width
@@ -147,172 +162,33 @@ class MainScreen(Screen[None]):
             return
         self._report(error)
 
-    # ------------------------------------------------------------------ forums
-
-    @property
-    def accounts(self) -> Accounts | None:
-        """The app's known forums and logins (``None`` in an app that has none)."""
-        return getattr(self.app, "accounts", None)
-
-    @property
-    def forum(self) -> ForumConfig:
-        """The config of the forum on screen."""
-        from termforum.config import ForumConfig
-
-        forum: ForumConfig | None = getattr(self.app, "forum", None)
-        if forum is None or forum.url != self.service.url:
-            return ForumConfig(name=self.service.name, url=self.service.url)
-        return forum
-
-    @work(exclusive=True, group="forums", exit_on_error=False)
-    async def load_forums(self) -> None:
-        """List the known forums (reading the credential store off the event loop)."""
-        accounts = self.accounts
-        if accounts is None:
-            return
-        try:
-            known = await asyncio.to_thread(accounts.accounts)
-        except (TermforumError, OSError) as error:
-            self.log.warning("could not list forums", error=repr(error))
-            return
-        url = self.service.url
-        entries = [
-            ForumEntry(
-                account.forum,
-                self.service.username if account.forum.url == url else account.username,
-                account.forum.url == url,
-            )
-            for account in known
-        ]
-        if not any(entry.current for entry in entries):
-            entries.insert(0, ForumEntry(self.forum, self.service.username, True))
-        self.forums_pane.set_forums(entries)
-
-    @on(ForumList.Chosen)
-    def _forum_chosen(self, event: ForumList.Chosen) -> None:
-        if event.entry.current:
-            self.groups_pane.focus()
-        else:
-            self.switch_forum(event.entry.forum)
-
-    def switch_forum(self, forum: ForumConfig) -> None:
-        """Show ``forum`` instead of this one (the app builds its service and a new screen)."""
-        switch = getattr(self.app, "switch_forum", None)
-        if switch is not None:
-            # The app's worker, not this screen's: switching removes this screen.
-            self.app.run_worker(
-                switch(forum), group="switch-forum", exclusive=True, exit_on_error=False
-            )
-
-    # ------------------------------------------------------------------ logging in
-
-    def _login_key(self) -> str:
-        """The key that opens the login screen now (after the user's keymap)."""
-        keymap: dict[str, str] = getattr(self.app, "keymap", {})
-        first = keymap.get("login", "L").split(",")[0].strip()
-        return self.app.get_key_display(Binding(first, ""))
-
-    def _login_refusal(self) -> str | None:
-        """Why logging in is not offered here (``None``: it is)."""
-        accounts = self.accounts
-        forum = self.forum
-        name = forum.name
-        if accounts is None or accounts.fixed:
-            if self.service.username:
-                return (
-                    f"The {name} forum already signs you in as its demo account "
-                    f"({text(self.service.username).plain})."
-                )
-            return f"Logging in is not offered for {name} in this session."
-        if forum.auth == "anonymous":
-            return (
-                f'The config file sets auth = "anonymous" for {name}; remove that line to '
-                "log in there."
-            )
-        if forum.auth == "api_key":
-            return (
-                f'{name} is set up for an admin API key (auth = "api_key"): run '
-                f"'termforum login {name} --api-key' in a shell."
-            )
-        return None
-
-    def _login_open(self) -> bool:
-        from termforum.ui.screens.login import LoginScreen
-
-        return any(isinstance(screen, LoginScreen) for screen in self.app.screen_stack)
-
-    def action_login(self) -> None:
-        """Log in to this forum (or say why that is not offered here)."""
-        refusal = self._login_refusal()
-        if refusal is not None:
-            self.notify(refusal, markup=False, timeout=6)
-            return
-        self.open_login()
-
-    def open_login(self, reason: str | None = None) -> bool:
-        """Show the login screen for this forum, with ``reason`` at its top; False when it is
-        not offered or already up."""
-        from termforum.ui.screens.login import LoginScreen
-
-        accounts = self.accounts
-        if accounts is None or self._login_refusal() is not None or self._login_open():
-            return False
-        screen = LoginScreen(accounts, self.forum, self.service, reason=reason)
-        self.app.push_screen(screen, self._logged_in)
-        return True
-
-    def _offer_login(self) -> bool:
-        """After a refused request: the login screen with the reason, once per forum."""
-        offered: set[str] | None = getattr(self.app, "login_offered", None)
-        if offered is None or self.service.url in offered:
-            return False
-        if self._login_refusal() is not None or self._login_open():
-            return False
-        offered.add(self.service.url)
-        name = self.forum.name
-        if self.service.logged_in:
-            reason = f"{name} refused your key: it may have been revoked."
-        else:
-            reason = f"{name} shows its content only to members: log in to read it."
-        return self.open_login(reason)
-
-    def _logged_in(self, outcome: LoginOutcome | None) -> None:
-        """Say who we are now and reload, so that logged-in views and writing work at once."""
-        if outcome is None:
-            return
-        accounts = self.accounts
-        if outcome.saved.storage == "keyring":
-            where = "the OS keyring"
-        else:
-            path = getattr(accounts.store, "path", None) if accounts is not None else None
-            where = f"the file {path}" if path is not None else "a private file"
-        user = text(outcome.user.username).plain
-        self.notify(
-            f"Logged in to {self.forum.name} as {user} (key kept in {where}).",
-            markup=False,
-            timeout=8,
-        )
-        if outcome.saved.warning:
-            self.notify(outcome.saved.warning, severity="warning", markup=False, timeout=10)
-        self._stale = set(self._opened)
-        self._update_title()
-        self.load_forums()
-        self.load_start(refresh=True)
-        if self.reading and self._topic is not None:
-            self._stale.discard(self._topic.id)
-            self.refresh_topic()
-
     # ----------------------------------------------------------------- loading
 
     @work(exclusive=True, group="start", exit_on_error=False)
     async def load_start(self, *, refresh: bool = False) -> None:
-        """Load the forum's title and groups, then the topic list (``refresh``: ask the
-        forum again for the groups, e.g. after logging in)."""
+        """Show the forum's title and groups: at once from the cache, then from the forum
+        when the cache is missing or stale (``refresh``: always ask the forum, e.g. after
+        logging in). Unreachable with a cache: read offline and reconnect by itself;
+        unreachable without one: leave with the reason."""
+        cached_site = self.service.cached_site()
+        cached_groups = self.service.cached_groups()
+        if cached_groups is not None and not refresh:
+            title = cached_site.value.title if cached_site is not None else None
+            self._show_groups(cached_groups.value, title)
+            if cached_groups.fresh and cached_site is not None and cached_site.fresh:
+                # Nothing to fetch: one small request says whether the forum is there.
+                if not self.service.offline and not await self.service.probe():
+                    self._went_offline(NetworkError(f"{self.service.name} cannot be reached."))
+                self._update_title()
+                return
         try:
             site = await self.service.site()
-            groups = await self.service.groups(refresh=refresh)
+            groups = await self.service.groups(refresh=True)
         except ForumError as error:
-            if self.service.state is ConnectionState.OFFLINE:
+            if isinstance(error, NetworkError):
+                if cached_groups is not None:
+                    self._went_offline(error)
+                    return
                 # Nothing to show without the forum: leave with the reason (cli prints it).
                 self.app.exit(result=text(error.message).plain, return_code=2)
                 return
@@ -321,7 +197,12 @@ class MainScreen(Screen[None]):
                 self.topics_pane.clear_topics(f"The forum refused: press {key} to log in.")
             self._load_failed(error)
             return
-        self._update_title(site.title)
+        self._show_groups(groups, site.title, reload_topics=cached_groups is None or refresh)
+
+    def _show_groups(
+        self, groups: list[Group], site_title: str | None, *, reload_topics: bool = True
+    ) -> None:
+        self._update_title(site_title)
         self._mention_drafts()
         state = self._state
         remembered = state.last_group.get(self.service.name) if state else None
@@ -329,7 +210,8 @@ class MainScreen(Screen[None]):
             self.group = next((group for group in groups if group.id == remembered), None)
             self.view = self._remembered_view()
         self.groups_pane.set_groups(groups, select=self.group.id if self.group else None)
-        self.load_topics()
+        if reload_topics:
+            self.load_topics()
 
     def _mention_drafts(self) -> None:
         """Say once, at start, that unsent drafts are waiting."""
@@ -344,37 +226,82 @@ class MainScreen(Screen[None]):
             )
 
     @work(exclusive=True, group="topics", exit_on_error=False)
-    async def load_topics(self, *, append: bool = False) -> None:
-        """Load the first (or, with ``append``, the next) page of the topic list."""
+    async def load_topics(self, *, append: bool = False, refresh: bool = False) -> None:
+        """Show the first (or, with ``append``, the next) page of the topic list: at once
+        from the cache, then from the forum unless the cached page is fresh (``refresh``:
+        always ask)."""
         group, view = self.group, self.view
         page = self._next_page if append else 0
         if page is None:
             return
-        self._set_topics_title()
+        group_id = group.id if group else None
+        cached = self.service.cached_topics(group_id, view=view, page=page)
+        if cached is not None:
+            self._show_topics(cached.value, append=append, age=cached.age())
+            if cached.fresh and not refresh:
+                return
+        else:
+            self._set_topics_title()
         try:
-            result = await self.service.topics(group.id if group else None, view=view, page=page)
+            result = await self.service.topics(group_id, view=view, page=page)
         except ForumError as error:
+            if (group, view) != (self.group, self.view):
+                return
+            if cached is not None and isinstance(error, NetworkError):
+                self._went_offline(error)
+                return
+            if not append and cached is None and isinstance(error, NetworkError):
+                self._went_offline(error)
+                self.topics_pane.clear_topics(
+                    "Offline, and this list is not cached. It loads when the forum is back; "
+                    "'Sync … for offline reading' in the palette keeps groups for next time."
+                )
+                return
             self._load_failed(error)
-            if not append:
+            if not append and cached is None:
                 self.topics_pane.clear_topics("Could not load topics. Press ctrl+r to retry.")
             return
         if (group, view) != (self.group, self.view):
             return
         self._update_title()
+        self._show_topics(result, append=append)
+
+    def _show_topics(
+        self, result: TopicPage, *, append: bool, age: timedelta | None = None
+    ) -> None:
+        """List a page of topics (with local unread counts); ``age``: it came from the cache."""
+        self._set_topics_title(age)
         self._next_page = result.next_page
-        has_more = result.next_page is not None
-        if not result.topics and not append:
+        topics = self._with_local_unread(result.topics)
+        if not topics and not append:
             self.topics_pane.clear_topics("No topics here yet.")
         else:
-            self.topics_pane.set_topics(result.topics, has_more=has_more, append=append)
+            self.topics_pane.set_topics(
+                topics, has_more=result.next_page is not None, append=append
+            )
 
-    def _set_topics_title(self) -> None:
+    def _with_local_unread(self, topics: Sequence[Topic]) -> list[Topic]:
+        """Topics with unread counts from what was read here, where that is known."""
+        read = self.service.last_read([topic.id for topic in topics])
+        return [
+            replace(topic, unread_posts=max(0, topic.posts_count - read[topic.id]))
+            if topic.id in read
+            else topic
+            for topic in topics
+        ]
+
+    def _set_topics_title(self, age: timedelta | None = None) -> None:
         name = text(self.group.name) if self.group else Content("All groups")
-        self.topics_pane.border_title = Content.assemble(name, (f" · {self.view}", "dim"))
+        parts: list[Content | tuple[str, str]] = [name, (f" · {self.view}", "dim")]
+        if age is not None and age >= STALE_MARK_AFTER:
+            parts.append((f" · cached {format_age(age)} ago", "$warning"))
+        self.topics_pane.border_title = Content.assemble(*parts)
 
     @work(exclusive=True, group="thread", exit_on_error=False)
     async def open_topic(self, topic: Topic, post_number: int | None = None) -> None:
-        """Open ``topic`` in the reader (at ``post_number`` when given)."""
+        """Open ``topic`` in the reader: at ``post_number`` when given, else after the last
+        post read here before."""
+        self._remember_reading()
         self._topic = topic
         self.reader.border_title = text(topic.title)
         self.reading = True
@@ -390,11 +317,49 @@ class MainScreen(Screen[None]):
         if self._topic is not topic:
             return
         self._update_title()
-        self.reader.border_title = text(state.thread.topic.title)
+        self._set_reader_title(state)
+        if post_number is None and state.last_read is not None:
+            highest = state.thread.topic.posts_count
+            post_number = min(state.last_read + 1, highest) if highest else None
         start = 0
         if post_number is not None:
             start = self._index_for_number(state, post_number)
-        self.reader.show_thread(state.thread, state.posts.values(), start_at=start)
+        self.reader.show_thread(
+            state.thread, state.posts.values(), start_at=start, new_after=state.last_read
+        )
+        if state.from_cache and not self.service.offline:
+            age = datetime.now(UTC) - state.fetched_at if state.fetched_at else None
+            if age is not None and age >= self.service.freshness.thread:
+                self._went_offline_if_needed()
+
+    def _set_reader_title(self, state: ThreadState) -> None:
+        parts: list[Content | tuple[str, str]] = [text(state.thread.topic.title)]
+        if state.from_cache and state.fetched_at is not None:
+            age = datetime.now(UTC) - state.fetched_at
+            if age >= STALE_MARK_AFTER:
+                parts.append((f" · cached {format_age(age)} ago", "$warning"))
+        self.reader.border_title = Content.assemble(*parts)
+
+    def _went_offline_if_needed(self) -> None:
+        if self.service.state is ConnectionState.OFFLINE:
+            self._went_offline(NetworkError(f"{self.service.name} cannot be reached."))
+
+    def _remember_reading(self) -> None:
+        """Note how far the open topic was read (kept here, sent to the forum in batches)."""
+        topic = self._topic
+        post = self.reader.selected_post
+        if topic is not None and post is not None and post.topic_id == topic.id:
+            self.service.mark_read(topic.id, post.number)
+
+    def _cursor_moved(self, _cursor: int) -> None:
+        if self.reading:
+            self._remember_reading()
+
+    @work(exclusive=True, group="timings", exit_on_error=False)
+    async def send_read_state(self) -> None:
+        """Tell the forum what was read here (a few topics at a time, in the background)."""
+        self._remember_reading()
+        await self.service.send_read_state()
 
     @staticmethod
     def _index_for_number(state, post_number: int) -> int:  # type: ignore[no-untyped-def]
@@ -542,7 +507,10 @@ class MainScreen(Screen[None]):
             self._load_failed(error)
             return
         if self._topic is topic:
-            self.reader.show_thread(state.thread, state.posts.values(), start_at=cursor)
+            self._set_reader_title(state)
+            self.reader.show_thread(
+                state.thread, state.posts.values(), start_at=cursor, new_after=state.last_read
+            )
 
     # ------------------------------------------------------------------ writing
 

@@ -96,12 +96,25 @@ class ThreadView(ScrollView, can_focus=True):
         self._bodies: OrderedDict[tuple[str, int], RenderedBody] = OrderedDict()
         self._requested: set[str] = set()
         self._follow_cursor = True
+        self.new_after: int | None = None
+        """Posts numbered above this are marked new (read up to it on an earlier visit)."""
 
     # ----------------------------------------------------------------- public API
 
-    def show_thread(self, thread: Thread, posts: Iterable[Post], *, start_at: int = 0) -> None:
-        """Show ``thread`` with the posts loaded so far; select the post at index ``start_at``."""
+    def show_thread(
+        self,
+        thread: Thread,
+        posts: Iterable[Post],
+        *,
+        start_at: int = 0,
+        new_after: int | None = None,
+    ) -> None:
+        """Show ``thread`` with the posts loaded so far; select the post at index ``start_at``.
+
+        Posts numbered above ``new_after`` (the last one read on an earlier visit) are marked
+        new."""
         self.thread = thread
+        self.new_after = new_after
         self._ids = list(thread.post_ids)
         self._posts = {post.id: post for post in posts}
         self._heights = [_PLACEHOLDER_HEIGHT] * len(self._ids)
@@ -359,6 +372,8 @@ class ThreadView(ScrollView, can_focus=True):
         if post.name and post.name != post.author:
             parts += [" ", text(post.name, "dim")]
         parts.append((f"  #{post.number}  {relative_time(post.created_at)}", "dim"))
+        if self.new_after is not None and post.number > self.new_after and not post.yours:
+            parts.append(("  new", "bold $accent"))
         if post.reply_to and post.reply_to != 1:
             parts.append(("  ↩ ", "dim"))
             if post.reply_to_user:
