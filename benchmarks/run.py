@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import platform
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -75,6 +77,10 @@ def _format(value: float | None, unit: str) -> str:
 
 def main() -> int:
     """Run every registered benchmark, print the table and write the JSON results."""
+    # Benchmarks run the real app: keep its state, cache and drafts away from the user's.
+    home = tempfile.TemporaryDirectory(prefix="termforum-bench-home-")
+    os.environ["TERMFORUM_HOME"] = home.name
+    os.environ.pop("TERMFORUM_CONFIG", None)
     _load_benchmarks()
     figures: list[Figure] = []
     for fig, function in _REGISTRY:
