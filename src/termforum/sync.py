@@ -120,7 +120,6 @@ async def _sync_topic(service: ForumService, topic: Topic, state: SyncProgress) 
         return  # deleted or hidden since it was listed
     wanted = list(thread.post_ids[:MAX_POSTS_PER_TOPIC])
     missing = cache.missing_posts(topic.id, wanted) if cache is not None else wanted
-    state.posts += len(wanted) - len(missing)
     for start in range(0, len(missing), POSTS_PER_REQUEST):
         batch = missing[start : start + POSTS_PER_REQUEST]
         posts = await service.load_posts(topic.id, batch)
@@ -163,8 +162,8 @@ def sync_command(
         raise ForumError(f"The sync stopped: {error}") from None
     bar.finish()
     print(
-        f"Done: {done.topics_done} topics ({done.skipped} already up to date) and "
-        f"{done.posts} posts of {forum.name} can be read offline.",
+        f"Done: {done.topics_done} topics of {forum.name} can be read offline ({done.posts} "
+        f"posts downloaded, {done.skipped} topics already up to date).",
         file=stream,
     )
     return 0

@@ -31,6 +31,16 @@ class ForumCommands(Provider):
             ("Drafts", screen.action_drafts, "Unsent drafts: resume or discard (D)"),
             ("New topic", screen.action_new_topic, "Start a topic in this group (c)"),
             (
+                "Sync this group for offline reading",
+                screen.sync_for_offline,
+                "Download its latest topics and their posts into the cache",
+            ),
+            (
+                "Sync every group for offline reading",
+                partial(screen.sync_for_offline, every_group=True),
+                "Download the latest topics of every group (takes a while)",
+            ),
+            (
                 f"Log in to {text(screen.forum.name).plain}…",
                 screen.action_login,
                 "Log in with your forum account (L)",

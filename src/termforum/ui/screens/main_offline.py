@@ -92,7 +92,8 @@ class OfflineMixin:
         finally:
             self.remove_class("-syncing")
         self.notify(
-            f"{done.topics_done} topics and {done.posts} posts of {where} can be read offline.",
+            f"{done.topics_done} topics of {where} can be read offline ({done.posts} posts "
+            f"downloaded, {done.skipped} topics already up to date).",
             markup=False,
             timeout=6,
         )
