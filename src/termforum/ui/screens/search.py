@@ -66,8 +66,12 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             self.notify(text(error.message).plain, severity="error", markup=False)
             return
         self._hits = hits
+        offline = bool(getattr(self.service, "searched_offline", False))
+        title = "Search · offline: cached topics and posts only" if offline else "Search"
+        self.query_one("#search-box").border_title = Content(title)
         if not hits:
-            message = Content.styled("Nothing found.", "dim italic")
+            nothing = "Nothing found in the cache." if offline else "Nothing found."
+            message = Content.styled(nothing, "dim italic")
             results.set_options([Option(message, disabled=True)])
             return
         results.set_options(
