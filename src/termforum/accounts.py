@@ -19,6 +19,7 @@ from termforum.errors import AuthError, ConfigError
 
 if TYPE_CHECKING:
     from termforum.models import User
+    from termforum.netpolicy import RequestPolicy
     from termforum.service import ForumService
     from termforum.store import Cache
 
@@ -200,14 +201,17 @@ class Accounts:
     def open(self, forum: ForumConfig, credentials: Credentials | None = None) -> ForumService:
         """A service for ``forum`` speaking as ``credentials`` (default: its stored login)."""
         from termforum.backends import create_backend
-        from termforum.net import Timeouts, make_client
+        from termforum.net import Timeouts, base_transport, make_client
+        from termforum.netpolicy import PolicyTransport
         from termforum.service import ForumService
 
         if credentials is None:
             credentials = self.credentials(forum)
         network = self.config.network
         timeouts = Timeouts(connect=network.connect_timeout, read=network.read_timeout)
-        http = make_client(forum.url, timeouts=timeouts)
+        policy = self.request_policy(forum)
+        transport = PolicyTransport(base_transport(forum.url), policy)
+        http = make_client(forum.url, timeouts=timeouts, transport=transport)
         backend = create_backend(forum.backend, forum.url, http=http, credentials=credentials)
         return ForumService(
             forum.name,
@@ -218,7 +222,20 @@ class Accounts:
             cache=self.cache,
             cache_key=self.cache_key,
             offline=self.offline,
+            policy=policy,
         )
+
+    @staticmethod
+    def request_policy(forum: ForumConfig) -> RequestPolicy:
+        """The network manners for ``forum``: Discourse's default limits for each kind of
+        credentials, or the forum's own ``rate_limits`` from the config."""
+        from termforum.netpolicy import BUDGETS, RequestPolicy, parse_rate_limits
+
+        budgets = dict(BUDGETS)
+        if forum.rate_limits:
+            windows = parse_rate_limits(forum.rate_limits)
+            budgets = {kind: windows for kind in BUDGETS}
+        return RequestPolicy(budgets=budgets)
 
     def client_id(self) -> str:
         """This installation's User API key client id."""

@@ -81,6 +81,12 @@ class ForumConfig:
     (an admin API key plus user name, for people who run the forum; ``termforum login`` asks
     for it). The credentials themselves are never written here: they live in the credential
     store."""
+    rate_limits: str | None = None
+    """Optional. The forum's request limits, such as ``"20/min, 2880/day"``, when its admins
+    changed Discourse's defaults; they apply whatever the credentials. Unset (default):
+    Discourse's defaults for the credentials in use (a user API key 20 a minute and 2,880 a
+    day, an admin key 60 a minute, anonymous 50 per 10 s and 200 a minute). termforum paces
+    its requests to stay under them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,9 +431,30 @@ class _Builder:
         backend = self.choice(table, (*at, "backend"), defaults.backend, BACKEND_KINDS)
         auth = self.choice(table, (*at, "auth"), defaults.auth, AUTH_MODES)
         username = self.optional_str(table, (*at, "username"))
+        rate_limits = self.rate_limits(table, (*at, "rate_limits"))
         if url is None or len(self.problems) > count:
             return None
-        return ForumConfig(name=name, url=url, backend=backend, username=username, auth=auth)
+        return ForumConfig(
+            name=name,
+            url=url,
+            backend=backend,
+            username=username,
+            auth=auth,
+            rate_limits=rate_limits,
+        )
+
+    def rate_limits(self, table: dict[str, Any], parts: tuple[str, ...]) -> str | None:
+        value = self.optional_str(table, parts, 'rate limits such as "20/min, 2880/day"')
+        if value is None:
+            return None
+        from termforum.netpolicy import parse_rate_limits
+
+        try:
+            parse_rate_limits(value)
+        except ValueError as exc:
+            self.problem(parts, f'"{_dotted(parts)}" is not usable: {exc}')
+            return None
+        return value
 
     def keymap(self, data: dict[str, Any]) -> dict[str, str]:
         keymap: dict[str, str] = {}

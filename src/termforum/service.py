@@ -26,10 +26,12 @@ from termforum.drafts import Draft, DraftKey, DraftLocked, DraftSession, DraftSt
 from termforum.errors import ForumError, NetworkError, ServerError
 from termforum.models import Group, Post, PostLimits, SearchHit, Site, Thread, Topic, TopicPage
 from termforum.outbox import OutgoingPost, SendOutcome, send_post
+from termforum.priority import background
 
 if TYPE_CHECKING:
     import httpx
 
+    from termforum.netpolicy import RequestPolicy
     from termforum.store import Cache, CacheScope
 
 __all__ = [
@@ -116,6 +118,7 @@ class ForumService:
             whose address changes at every start, uses a fixed name).
         freshness: How long cached answers are fresh.
         offline: Never use the network (``--offline``): serve the cache only.
+        policy: The request policy of ``http`` (retries, pauses, budget), shown by the UI.
     """
 
     def __init__(
@@ -131,8 +134,11 @@ class ForumService:
         cache_key: str | None = None,
         freshness: Freshness | None = None,
         offline: bool = False,
+        policy: RequestPolicy | None = None,
     ) -> None:
         self.name = name
+        self.policy = policy
+        """Retries, 429 pauses and the request budget (None: requests go out unpaced)."""
         self.url = url
         self.backend = backend
         self.state = ConnectionState.CONNECTING
@@ -264,7 +270,8 @@ class ForumService:
         for topic_id, number in pending:
             numbers = range(max(1, number - TIMINGS_SPAN + 1), number + 1)
             try:
-                await self._call(self.backend.send_timings(topic_id, list(numbers)))
+                with background():
+                    await self._call(self.backend.send_timings(topic_id, list(numbers)))
             except NetworkError:
                 break
             except ForumError:
@@ -285,7 +292,8 @@ class ForumService:
     async def probe(self) -> bool:
         """Whether the forum answers now (used to reconnect after being offline)."""
         try:
-            await self.site()
+            with background():
+                await self.site()
         except NetworkError:
             return False
         except ForumError:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from termforum.errors import ConfigError, ForumError, NotFound
+from termforum.priority import background
 
 if TYPE_CHECKING:
     from termforum.accounts import Accounts
@@ -79,7 +80,19 @@ async def sync_groups(
     topics_per_group: int = 30,
     progress: Callable[[SyncProgress], None] | None = None,
 ) -> SyncProgress:
-    """Cache the latest ``topics_per_group`` topics of each group with their posts."""
+    """Cache the latest ``topics_per_group`` topics of each group with their posts.
+
+    Its requests are background work: what the user asks for meanwhile goes first."""
+    with background():
+        return await _sync_groups(service, groups, topics_per_group, progress)
+
+
+async def _sync_groups(
+    service: ForumService,
+    groups: Sequence[Group],
+    topics_per_group: int,
+    progress: Callable[[SyncProgress], None] | None,
+) -> SyncProgress:
     state = SyncProgress()
     report = progress or (lambda _state: None)
     chosen: dict[str, Topic] = {}

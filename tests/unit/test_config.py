@@ -61,6 +61,7 @@ def test_good_file_loads_every_key() -> None:
         backend="discourse",
         username="ada",
         auth="user_api_key",
+        rate_limits="10/min, 1000/day",
     )
     assert config.forums["meta"].auth == "auto"
     assert config.keymap == {"cursor_down": "j,down,ctrl+n", "open": "enter,o"}
@@ -78,7 +79,7 @@ def test_good_file_sets_every_documented_key_away_from_its_default() -> None:
         if field.name != "source":
             assert getattr(config, field.name) != getattr(defaults, field.name), field.name
     seen = {key for forum in config.forums.values() for key in _non_default_forum_keys(forum)}
-    assert seen == {"url", "username", "auth"}
+    assert seen == {"url", "username", "auth", "rate_limits"}
 
 
 def _non_default_forum_keys(forum: ForumConfig) -> set[str]:
@@ -204,6 +205,11 @@ def test_wrong_types(tmp_path: Path, text: str, key: str, expected: str, found: 
         ('[forums.w]\nurl = "https://a.org"\nbackend = "lemmy"', '"forums.w.backend"', "discourse"),
         ('[forums.w]\nurl = "https://a.org"\nauth = "oauth"', '"forums.w.auth"', "user_api_key"),
         ("[forums.w]\nusername = 'ada'", '"forums.w.url"', "missing key"),
+        (
+            '[forums.w]\nurl = "https://a.org"\nrate_limits = "20/fortnight"',
+            '"forums.w.rate_limits"',
+            "not a time unit",
+        ),
     ],
 )
 def test_bad_values(tmp_path: Path, text: str, key: str, words: str) -> None:

@@ -8,6 +8,7 @@ Panes never talk to each other. A result that arrives after the user has moved o
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from textual.widgets import Footer, Header, Label, ProgressBar
 from termforum.drafts import Draft
 from termforum.errors import AuthError, ForumError, NetworkError, NotFound
 from termforum.models import TOPIC_VIEWS, Group, Post, SearchHit, Topic, TopicPage
+from termforum.priority import background
 from termforum.render import text
 from termforum.service import ConnectionState, ForumService, SendOutcome, ThreadState
 from termforum.state import AppState
@@ -80,6 +82,7 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
         """Topics kept in memory from before a login: reloaded when opened again."""
         self._reconnect_timer: Timer | None = None
         self._reconnect_delay = RECONNECT_FIRST
+        self._hold_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -127,6 +130,10 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
         self.load_forums()
         self.watch(self.reader, "cursor", self._cursor_moved, init=False)
         self.set_interval(TIMINGS_EVERY, self.send_read_state)
+        self._watch_request_policy()
+
+    def on_unmount(self) -> None:
+        self._unwatch_request_policy()
 
     def on_resize(self) -> None:
         width = self.size.width
@@ -147,7 +154,9 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
         elif not app.title:
             app.title = self.service.name
         who = text(self.service.username).plain if self.service.username else "anonymous"
-        app.sub_title = f"{self.service.name} · {who} · {self.service.state.value}"
+        status = f"{self.service.name} · {who} · {self.service.state.value}"
+        held = self._requests_held_status()
+        app.sub_title = f"{status} · {held}" if held else status
 
     def _report(self, error: ForumError) -> None:
         """Show a forum error as one plain sentence (never parsed as markup)."""
@@ -181,9 +190,12 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
                     self._went_offline(NetworkError(f"{self.service.name} cannot be reached."))
                 self._update_title()
                 return
+        # Refreshing what is already shown is background work: the user's requests go first.
+        quietly = background() if cached_groups is not None and not refresh else nullcontext()
         try:
-            site = await self.service.site()
-            groups = await self.service.groups(refresh=True)
+            with quietly:
+                site = await self.service.site()
+                groups = await self.service.groups(refresh=True)
         except ForumError as error:
             if isinstance(error, NetworkError):
                 if cached_groups is not None:
@@ -242,8 +254,10 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
                 return
         else:
             self._set_topics_title()
+        quietly = background() if cached is not None and not refresh else nullcontext()
         try:
-            result = await self.service.topics(group_id, view=view, page=page)
+            with quietly:
+                result = await self.service.topics(group_id, view=view, page=page)
         except ForumError as error:
             if (group, view) != (self.group, self.view):
                 return

@@ -60,6 +60,36 @@ class OfflineMixin:
         self._reconnect_delay = min(self._reconnect_delay * 2, RECONNECT_MAX)
         self._reconnect_timer = self.set_timer(self._reconnect_delay, self._try_reconnect)
 
+    # ------------------------------------------------------------------ held requests
+
+    def _watch_request_policy(self) -> None:
+        """Show a countdown in the header while the forum's request policy holds requests
+        back (a 429 pause, or pacing to stay within the forum's limits)."""
+        if self.service.policy is not None:
+            self.service.policy.listen(self._requests_held)
+
+    def _unwatch_request_policy(self) -> None:
+        if self.service.policy is not None:
+            self.service.policy.unlisten(self._requests_held)
+
+    def _requests_held_status(self) -> str | None:
+        """The header's words for held requests, e.g. "pacing requests: 12 s"; None."""
+        policy = self.service.policy
+        status = policy.status() if policy is not None else None
+        return status.describe() if status is not None else None
+
+    def _requests_held(self) -> None:
+        self._update_title()
+        if self._hold_timer is None and self._requests_held_status() is not None:
+            self._hold_timer = self.set_interval(1.0, self._tick_held)
+
+    def _tick_held(self) -> None:
+        """Once a second while requests are held: the countdown; stops when they go."""
+        self._update_title()
+        if self._requests_held_status() is None and self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+
     # ------------------------------------------------------------------ offline reading
 
     @work(exclusive=True, group="sync", exit_on_error=False)
