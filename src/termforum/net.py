@@ -3,11 +3,11 @@
 One long-lived client per forum (see ``docs/design.md``). Its layers, outermost first::
 
     httpx.AsyncClient   default headers, timeouts, redirects, credential guard
-     └── transport      base_transport() today; later issues wrap it, e.g.
-                        RetryTransport(BudgetTransport(base_transport(url)))
+     └── transport      PolicyTransport(base_transport(url), policy) for a forum the user
+                        reads (``accounts.Accounts.open``); see ``netpolicy.py``
 
-Put new request behaviour (retries, a rate budget, 429 countdowns) in transports that wrap
-``base_transport()`` and pass the result to ``make_client(transport=...)``. The client never
+Request behaviour (retries, the rate budget, 429 pauses) lives in transports that wrap
+``base_transport()``, passed as ``make_client(transport=...)``. The client never
 mounts other transports (``trust_env=False``): an environment proxy is applied inside
 ``base_transport()`` so that every request goes through the wrapped chain.
 

@@ -13,7 +13,8 @@ For every request it
    429 made here, without touching the network, so the backend reports it like the forum's;
 2. waits for a slot in the forum's request budget: a sliding-window log per credential kind
    that mirrors Discourse's own limiters (user API key 20 a minute and 2,880 a day; admin key
-   60 a minute; anonymous the per-IP limits), so termforum never triggers a 429 by itself.
+   60 a minute; anonymous the per-IP limits), of which termforum uses 90 % (the rest is left
+   for other clients of the same key), so it never triggers a 429 by itself.
    Background work (``background()``: sync, refresh, read-state) leaves a quarter of each
    window to the user and always lets a waiting foreground request go first;
 3. sends it, and retries a GET (never a write) after a connection error, a time-out, a 502,
@@ -151,13 +152,16 @@ class RequestBudget:
     A request is counted from the moment it is sent and re-dated when its answer arrives
     (the forum counted it somewhere in between), so a window never holds more requests in
     the forum's eyes than in ours. ``margin`` seconds are added to every wait for the
-    clocks' sake.
+    clocks' sake. termforum allows itself ``headroom`` of each limit (the rest is left for
+    whatever else uses the same key: another termforum, ``termforum login`` checking the
+    key, a script); background work gets ``background_share`` of that.
     """
 
     def __init__(
         self,
         windows: tuple[Window, ...],
         *,
+        headroom: float = 1.0,
         background_share: float = 0.75,
         margin: float = 0.5,
     ) -> None:
@@ -165,8 +169,10 @@ class RequestBudget:
             raise ValueError("a budget needs at least one window")
         self.windows = windows
         self.margin = margin
+        self.limits = tuple(max(1, math.floor(w.limit * headroom)) for w in windows)
+        """The requests termforum sends in each window at most."""
         self._background_limits = tuple(
-            max(1, math.floor(w.limit * background_share)) for w in windows
+            max(1, math.floor(limit * background_share)) for limit in self.limits
         )
         self._logs: list[list[_Slot]] = [[] for _ in windows]
 
@@ -176,7 +182,7 @@ class RequestBudget:
         self._forget(now)
         for index, window in enumerate(self.windows):
             log = self._logs[index]
-            limit = self._background_limits[index] if background else window.limit
+            limit = self._background_limits[index] if background else self.limits[index]
             if len(log) >= limit:
                 # The oldest request that must leave the window before another may enter.
                 oldest = sorted(slot.at for slot in log)[len(log) - limit]
@@ -221,11 +227,12 @@ class PolicyStatus:
     seconds: float
 
     def describe(self) -> str:
-        """A short phrase for the header, e.g. "paused by the forum: 12 s"."""
+        """A short phrase for the header: "rate-limited 12 s" (the forum said 429) or
+        "pacing 3 s" (waiting for the budget)."""
         left = max(1, math.ceil(self.seconds))
         if self.reason == "paused":
-            return f"the forum asked to slow down: {left} s"
-        return f"pacing requests: {left} s"
+            return f"rate-limited {left} s"
+        return f"pacing {left} s"
 
 
 @dataclass
@@ -235,6 +242,8 @@ class RequestPolicy:
     Args:
         budgets: The budget windows of each credential kind (default ``BUDGETS``).
         retry: When GETs are tried again.
+        headroom: The share of each limit termforum uses (the rest is left for other
+            clients of the same key).
         foreground_patience: How long a request the user asked for may wait for the budget or
             a pause before a local 429 is returned instead (the UI shows a countdown meanwhile).
         background_patience: The same for background work.
@@ -243,6 +252,7 @@ class RequestPolicy:
 
     budgets: dict[str, tuple[Window, ...]] = field(default_factory=lambda: dict(BUDGETS))
     retry: RetryPolicy = DEFAULT_RETRY
+    headroom: float = 0.9
     foreground_patience: float = 90.0
     background_patience: float = 300.0
     clock: Callable[[], float] = time.monotonic
@@ -286,7 +296,7 @@ class RequestPolicy:
             windows = (
                 self.budgets.get(kind) or self.budgets.get("anonymous") or BUDGETS["anonymous"]
             )
-            self._budgets[kind] = RequestBudget(windows)
+            self._budgets[kind] = RequestBudget(windows, headroom=self.headroom)
         return self._budgets[kind]
 
     # -- what the transport does ----------------------------------------------------------

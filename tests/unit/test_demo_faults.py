@@ -221,3 +221,21 @@ async def test_control_endpoint_can_be_disabled(app: DemoApp) -> None:
         assert response.status_code == 404
     finally:
         demo.close()
+
+
+async def test_the_journal_says_what_reached_the_forum_when_and_how_it_was_answered(
+    app: DemoApp, client: httpx.AsyncClient, clock: FakeClock
+) -> None:
+    app.journal.clear()
+    app.faults.rate_limit_next(retry_after=4, path_prefix="/latest")
+    await client.get("/latest.json")
+    clock.now += 5
+    await client.get("/latest.json")
+    await client.get("/t/no-such-topic/999999.json")
+    seen = [(arrival.method, arrival.path, arrival.status) for arrival in app.journal]
+    assert seen == [
+        ("GET", "/latest.json", 429),
+        ("GET", "/latest.json", 200),
+        ("GET", "/t/no-such-topic/999999.json", 404),
+    ]
+    assert app.journal[1].at - app.journal[0].at == 5

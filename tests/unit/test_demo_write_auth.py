@@ -298,9 +298,13 @@ async def test_key_limits_through_the_control_endpoint(client: httpx.AsyncClient
         "user_per_minute": 20,
         "user_per_day": 2880,
         "admin_per_minute": 60,
+        "minute": 60.0,
     }
-    custom = await client.post("/__demo/faults", json={"key_rate_limits": {"user_per_minute": 5}})
+    custom = await client.post(
+        "/__demo/faults", json={"key_rate_limits": {"user_per_minute": 5, "minute": 2.5}}
+    )
     assert custom.json()["key_rate_limits"]["user_per_minute"] == 5
+    assert custom.json()["key_rate_limits"]["minute"] == 2.5
     bad = await client.post("/__demo/faults", json={"key_rate_limits": {"per_hour": 5}})
     assert bad.status_code == 400
     off = await client.post("/__demo/faults", json={"key_rate_limits": None})

@@ -38,6 +38,11 @@ NON_UI_MODULES = [
     "termforum.accounts",
     "termforum.account_commands",
     "termforum.debuglog",
+    "termforum.netpolicy",
+    "termforum.priority",
+    "termforum.store",
+    "termforum.model_codec",
+    "termforum.sync",
     "termforum.cli",
 ]
 
@@ -63,6 +68,11 @@ NON_UI_SOURCES = [
     "accounts.py",
     "account_commands.py",
     "debuglog.py",
+    "netpolicy.py",
+    "priority.py",
+    "store.py",
+    "model_codec.py",
+    "sync.py",
 ]
 
 UI_IMPORT = re.compile(r"^\s*(import|from)\s+(textual|rich)\b", re.MULTILINE)

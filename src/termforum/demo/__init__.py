@@ -81,6 +81,9 @@ Misbehaving on purpose (for tests), through ``app.faults`` or ``POST /__demo/fau
 - ``set_key_rate_limits()``: Discourse's per-key API limits (20/min and 2,880/day per user
   API key, 60/min for admin keys), off by default.
 
+``app.journal`` lists the requests that reached the app (when, method, path, status), so a
+test can check what a client sent and when.
+
 The control endpoint is never subject to faults; ``create_app(control=False)`` removes it.
 Importing this package is cheap: the app, the seeder and uvicorn load on first use.
 """

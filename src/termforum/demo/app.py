@@ -28,11 +28,12 @@ import html
 import itertools
 import sqlite3
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from termforum.demo import auth, content
@@ -64,6 +65,7 @@ from termforum.demo.write_api import WriteHandlers
 from termforum.demo.writes import Refused, TooMany, Writer
 
 __all__ = [
+    "Arrival",
     "DEMO_CLIENT_ID",
     "DEMO_USERNAME",
     "LOGIN_REQUIRED",
@@ -115,6 +117,19 @@ NOT_FOUND_HTML = (
     "<!DOCTYPE html><html><head><title>Page Not Found</title></head><body>"
     "<h1>Oops! That page doesn't exist or is private.</h1></body></html>"
 )
+
+JOURNAL_SIZE = 10_000
+"""Requests kept in ``DemoApp.journal``."""
+
+
+class Arrival(NamedTuple):
+    """One request as the demo forum saw it: when it arrived (the faults clock, monotonic
+    seconds), its method and path, and the status it was answered with."""
+
+    at: float
+    method: str
+    path: str
+    status: int
 
 
 class ConnectionDropped(Exception):
@@ -241,6 +256,9 @@ class DemoApp(WriteHandlers, UserApiKeyHandlers):
         self.mega_topic_posts = mega_topic_posts
         self.router = build_router(control=control)
         self._search_log = itertools.count(1)
+        self.journal: deque[Arrival] = deque(maxlen=JOURNAL_SIZE)
+        """Every request that reached the app, oldest first (the last ``JOURNAL_SIZE``):
+        what tests read to check what a client sent and when."""
         self.settings = settings if settings is not None else SiteSettings()
         self.wall_clock: Callable[[], datetime] = wall_clock or (lambda: datetime.now(UTC))
         self.writer = Writer(self.store, self.settings)
@@ -342,6 +360,7 @@ class DemoApp(WriteHandlers, UserApiKeyHandlers):
             return
         if scope["type"] != "http":
             return
+        raw_send, send = send, self._journaled(scope, send)
         body = b""
         if scope.get("method", "GET").upper() in ("POST", "PUT", "PATCH", "DELETE"):
             read = await read_body(receive)
@@ -362,20 +381,33 @@ class DemoApp(WriteHandlers, UserApiKeyHandlers):
                 return
             rule = self.faults.take(str(scope.get("path") or "/"), request.method)
             if rule is not None and rule.kind not in ("malformed", *ACCEPT_KINDS):
-                await self._misbehave(rule, send, head=head)
+                await self._misbehave(rule, send, raw_send, head=head)
                 return
         response = self.dispatch(request, match)
         if rule is not None and rule.kind == "malformed":
             response.encode()
             response.body = response.body[: max(1, len(response.body) // 2)] or b"{"
         elif rule is not None and rule.kind == "accept_then_drop":
-            await _drop(send)  # the write is committed; the client never hears of it
+            await _drop(raw_send)  # the write is committed; the client never hears of it
             return
         elif rule is not None and rule.kind == "accept_then_delay":
             response.encode()
             if await _client_left(receive, rule.delay):
                 return  # the client gave up waiting; the write stays committed
         await response.send(send, head=head)
+
+    def _journaled(self, scope: Scope, send: Send) -> Send:
+        """``send`` that notes the request in ``journal`` when its answer starts."""
+        arrived = self.faults.clock()
+        method = str(scope.get("method", "GET"))
+        path = str(scope.get("path") or "/")
+
+        async def noting(message: dict[str, Any]) -> None:
+            if message.get("type") == "http.response.start":
+                self.journal.append(Arrival(arrived, method, path, int(message["status"])))
+            await send(message)
+
+        return noting
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -386,9 +418,9 @@ class DemoApp(WriteHandlers, UserApiKeyHandlers):
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    async def _misbehave(self, rule: FaultRule, send: Send, *, head: bool) -> None:
+    async def _misbehave(self, rule: FaultRule, send: Send, raw_send: Send, *, head: bool) -> None:
         if rule.kind == "drop":
-            await _drop(send)
+            await _drop(raw_send)
             return
         if rule.kind == "rate_limit":
             await _rate_limited(rule.retry_after, rule.form).send(send, head=head)

@@ -131,10 +131,14 @@ class KeyRateLimits:
     user_per_minute: int = 20
     user_per_day: int = 2880
     admin_per_minute: int = 60
+    minute: float = 60.0
+    """The length of the "per minute" windows in seconds (shorter only in tests)."""
 
     def __post_init__(self) -> None:
         if min(self.user_per_minute, self.user_per_day, self.admin_per_minute) < 1:
             raise ValueError("key rate limits must be at least 1")
+        if not self.minute > 0:
+            raise ValueError("the minute window must be positive")
 
 
 class _KeyLimiters:
@@ -142,9 +146,9 @@ class _KeyLimiters:
 
     def __init__(self, limits: KeyRateLimits, clock: Callable[[], float]) -> None:
         self.limits = limits
-        self.user_minute = RateLimiter(limits.user_per_minute, clock)
+        self.user_minute = RateLimiter(limits.user_per_minute, clock, window=limits.minute)
         self.user_day = RateLimiter(limits.user_per_day, clock, window=86_400.0)
-        self.admin = RateLimiter(limits.admin_per_minute, clock)
+        self.admin = RateLimiter(limits.admin_per_minute, clock, window=limits.minute)
 
     def hit(self, kind: str, key_hash: str) -> tuple[int, str] | None:
         if kind == "api_key":
@@ -391,11 +395,15 @@ class Faults:
             return KeyRateLimits()
         if not isinstance(value, Mapping):
             raise ValueError("key_rate_limits must be true, null or an object")
-        names = {"user_per_minute", "user_per_day", "admin_per_minute"}
+        names = {"user_per_minute", "user_per_day", "admin_per_minute", "minute"}
         if set(value) - names:
             raise ValueError(f"key_rate_limits takes only {', '.join(sorted(names))}")
-        if any(isinstance(v, bool) or not isinstance(v, int) for v in value.values()):
-            raise ValueError("key_rate_limits values must be integers")
+        counts = [v for name, v in value.items() if name != "minute"]
+        if any(isinstance(v, bool) or not isinstance(v, int) for v in counts):
+            raise ValueError("key_rate_limits counts must be integers")
+        minute = value.get("minute", 60.0)
+        if isinstance(minute, bool) or not isinstance(minute, int | float):
+            raise ValueError("key_rate_limits minute must be a number of seconds")
         return KeyRateLimits(**value)
 
     @staticmethod

@@ -73,7 +73,7 @@ class OfflineMixin:
             self.service.policy.unlisten(self._requests_held)
 
     def _requests_held_status(self) -> str | None:
-        """The header's words for held requests, e.g. "pacing requests: 12 s"; None."""
+        """The header's words for held requests, e.g. "pacing 12 s"; None."""
         policy = self.service.policy
         status = policy.status() if policy is not None else None
         return status.describe() if status is not None else None
