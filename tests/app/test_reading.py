@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -228,3 +229,60 @@ async def test_at_80x24_the_thread_takes_the_screen(make_app: Callable[..., Term
         await pilot.press("u")
         await pilot.pause()
         assert screen.topics_pane.display and not reader.display
+
+
+async def test_search_while_offline_finds_cached_posts_and_says_so(
+    demo_url: str, tmp_path: Path
+) -> None:
+    """Read a topic, lose the network, then search: the cached topic is found, and the
+    search box says the results come from the cache only."""
+    import httpx
+
+    from termforum.backends import create_backend
+    from termforum.net import base_transport, make_client
+    from termforum.service import ForumService
+    from termforum.store import Cache
+    from termforum.ui.screens.search import SearchScreen
+
+    class Cable(httpx.AsyncBaseTransport):
+        """The loopback connection, which the test can pull out."""
+
+        def __init__(self) -> None:
+            self.inner = base_transport(demo_url)
+            self.unplugged = False
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if self.unplugged:
+                raise httpx.ConnectError("network is unreachable", request=request)
+            return await self.inner.handle_async_request(request)
+
+        async def aclose(self) -> None:
+            await self.inner.aclose()
+
+    cable = Cable()
+    cache = Cache.open(tmp_path / "cache.sqlite3")
+    http = make_client(demo_url, transport=cable)
+    backend = create_backend("discourse", demo_url, http=http)
+    app = TermforumApp(ForumService("demo", demo_url, backend, cache=cache, http=http))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = _main(app)
+        await settle(pilot, lambda: screen.topics_pane.topics != [])
+        topic = screen.topics_pane.topics[0]
+        await pilot.press("enter")
+        await settle(pilot, lambda: screen.reader.thread is not None)
+        word = max(topic.title.split(), key=len)
+        cable.unplugged = True
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*word, "enter")
+        results = app.screen.query_one("#search-results")
+        box = app.screen.query_one("#search-box")
+        await settle(pilot, lambda: "offline" in str(box.border_title))
+        assert "cached topics and posts only" in str(box.border_title)
+        await settle(
+            pilot, lambda: results.option_count > 0 and not results.get_option_at_index(0).disabled
+        )
+        shown = [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
+        assert any(topic.title in line for line in shown)
+    cache.close()
