@@ -15,6 +15,7 @@ __all__ = [
     "APP_BINDINGS",
     "COMPOSER_BINDINGS",
     "BINDING_GROUPS",
+    "LINK_BINDINGS",
     "LIST_BINDINGS",
     "LOGIN_BINDINGS",
     "READER_BINDINGS",
@@ -74,6 +75,8 @@ READER_BINDINGS: tuple[Binding, ...] = (
     Binding("e", "screen.edit_post", "Edit", id="edit_post", show=False),
     Binding("l", "screen.like", "Like", id="like", show=False),
     Binding("b", "screen.bookmark", "Bookmark", id="bookmark", show=False),
+    Binding("o", "screen.links", "Links", id="links"),
+    Binding("s", "reveal", "Show hidden", id="reveal", show=False),
 )
 
 COMPOSER_BINDINGS: tuple[Binding, ...] = (
@@ -91,11 +94,18 @@ LOGIN_BINDINGS: tuple[Binding, ...] = (
     Binding("escape", "cancel", "Cancel", id="login_cancel"),
 )
 
+LINK_BINDINGS: tuple[Binding, ...] = (
+    Binding("enter", "open_link", "Open", id="link_open", priority=True),
+    Binding("c", "copy_link", "Copy address", id="link_copy"),
+    Binding("escape,q", "close", "Close", id="link_close"),
+)
+
 BINDING_GROUPS: tuple[BindingGroup, ...] = (
     BindingGroup("Everywhere", APP_BINDINGS + SCREEN_BINDINGS),
     BindingGroup("Group and topic lists", LIST_BINDINGS),
     BindingGroup("Reading a topic", READER_BINDINGS),
     BindingGroup("Writing", COMPOSER_BINDINGS),
+    BindingGroup("Links of a post", LINK_BINDINGS),
     BindingGroup("Logging in", LOGIN_BINDINGS),
 )
 

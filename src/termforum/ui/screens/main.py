@@ -629,6 +629,21 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
             )
         )
 
+    def action_links(self) -> None:
+        """List the links of the selected post, to open or copy one (``o``)."""
+        from termforum.login import local_browser_available
+        from termforum.ui.screens.links import LinksScreen
+
+        post = self.reader.selected_post
+        if not self.reading or post is None:
+            return
+        links = self.reader.links_of_selected()
+        if not links:
+            self.notify("This post has no links.", markup=False, timeout=3)
+            return
+        title = Content.assemble(f"Links in #{post.number} by ", text(post.author))
+        self.app.push_screen(LinksScreen(title.plain, links, browser=local_browser_available()))
+
     def action_like(self) -> None:
         """Like the selected post, or take the like back."""
         self._toggle_on_post("like posts", self.service.toggle_like)

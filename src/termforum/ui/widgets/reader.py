@@ -30,7 +30,7 @@ from textual.scrollbar import ScrollDown, ScrollTo, ScrollUp
 from textual.strip import Strip
 
 from termforum.models import Post, Thread
-from termforum.render import RenderedBody, render_html, text
+from termforum.render import Link, RenderedBody, render_html, text
 from termforum.ui.bindings import READER_BINDINGS
 from termforum.ui.format import relative_time
 
@@ -93,7 +93,9 @@ class ThreadView(ScrollView, can_focus=True):
         self._offsets: list[int] = [0]
         self._offsets_dirty = False
         self._measured: dict[str, _Measured] = {}
-        self._bodies: OrderedDict[tuple[str, int], RenderedBody] = OrderedDict()
+        self._bodies: OrderedDict[tuple[str, int, int], RenderedBody] = OrderedDict()
+        self._revealed: set[str] = set()
+        """Posts whose spoilers and details the user asked to see (``s``)."""
         self._requested: set[str] = set()
         self._follow_cursor = True
         self.new_after: int | None = None
@@ -119,6 +121,7 @@ class ThreadView(ScrollView, can_focus=True):
         self._posts = {post.id: post for post in posts}
         self._heights = [_PLACEHOLDER_HEIGHT] * len(self._ids)
         self._measured.clear()
+        self._revealed.clear()
         self._requested.clear()
         self._offsets_dirty = True
         self._sync_virtual_size()
@@ -350,8 +353,32 @@ class ThreadView(ScrollView, can_focus=True):
                     return post.number - step
         return None
 
+    def links_of_selected(self) -> tuple[Link, ...]:
+        """The link table of the post under the cursor (empty when none)."""
+        post = self.selected_post
+        return self._body(post).links if post is not None else ()
+
+    def action_reveal(self) -> None:
+        """Show (or hide again) the spoilers and folded details of the post under the cursor."""
+        post = self.selected_post
+        if post is None:
+            return
+        body = self._body(post)
+        if not (body.has_spoilers or body.has_details):
+            self.notify("This post hides nothing.", markup=False, timeout=3)
+            return
+        if post.id in self._revealed:
+            self._revealed.discard(post.id)
+        else:
+            self._revealed.add(post.id)
+        self._measured.pop(post.id, None)
+        self._lines_for(self.cursor)  # its height changes
+        self._sync_virtual_size()
+        self.refresh()
+
     def _body(self, post: Post) -> RenderedBody:
-        key = (post.id, post.version)
+        # Discourse does not bump ``version`` for edits in the grace period: the text counts.
+        key = (post.id, post.version, hash(post.html))
         body = self._bodies.get(key)
         if body is None:
             body = render_html(post.html, base_url=self.base_url)
@@ -364,7 +391,8 @@ class ThreadView(ScrollView, can_focus=True):
 
     def _render_post(self, post: Post, width: int) -> tuple[Content, ...]:
         header = self._header(post)
-        body = self._body(post).lines(width)
+        shown = post.id in self._revealed
+        body = self._body(post).lines(width, reveal_spoilers=shown, expand_details=shown)
         return (*header.wrap(width), *body, Content(""))
 
     def _header(self, post: Post) -> Content:
