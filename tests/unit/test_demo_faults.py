@@ -115,7 +115,7 @@ async def test_latency_is_applied_to_every_request(
     async def fake_sleep(seconds: float) -> None:
         waits.append(seconds)
 
-    monkeypatch.setattr("termforum.demo.app.asyncio.sleep", fake_sleep)
+    monkeypatch.setattr("termforum.demo.app._latency_sleep", fake_sleep)
     app.faults.latency = 0.25
     await client.get("/latest.json")
     await client.get("/t/1.json")

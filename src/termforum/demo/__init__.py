@@ -81,6 +81,10 @@ Misbehaving on purpose (for tests), through ``app.faults`` or ``POST /__demo/fau
 - ``set_key_rate_limits()``: Discourse's per-key API limits (20/min and 2,880/day per user
   API key, 60/min for admin keys), off by default.
 
+Admin keys may also ``POST /users.json`` and ``POST /categories.json``. Unlike Discourse, the
+demo takes any text as a username, name or group name (escape sequences, markup, bidi
+controls): tests use them to check that hostile server text stays harmless.
+
 ``app.journal`` lists the requests that reached the app (when, method, path, status), so a
 test can check what a client sent and when.
 

@@ -118,6 +118,10 @@ NOT_FOUND_HTML = (
     "<h1>Oops! That page doesn't exist or is private.</h1></body></html>"
 )
 
+_latency_sleep = asyncio.sleep
+"""How the app waits out ``Faults.latency`` (a name of its own, so tests can replace it
+without replacing ``asyncio.sleep`` for everything else)."""
+
 JOURNAL_SIZE = 10_000
 """Requests kept in ``DemoApp.journal``."""
 
@@ -173,7 +177,9 @@ def build_router(*, control: bool = True) -> Router:
     )
     r.add("GET", r"/search", "search", "search/show")
     r.add("GET", r"/session/current", "session_current", "session/current")
-    r.add("GET", r"/u/(?P<username>[^/]+)", "user", "users/show")
+    # Any text after /u/ (slashes and newlines included): usernames made through
+    # POST /users.json may hold anything, and "%2F" reaches the app already decoded.
+    r.add("GET", r"/u/(?P<username>(?s:.+))", "user", "users/show")
     # The write side (handlers in write_api.py). "api" routes always answer JSON.
     r.add("POST", r"/posts", "create_post", "posts/create", kind="api")
     r.add("PUT", r"/posts/(?P<id>\d+)", "update_post", "posts/update", kind="api")
@@ -196,6 +202,9 @@ def build_router(*, control: bool = True) -> Router:
         kind="api",
     )
     r.add("POST", r"/topics/timings", "timings", "topics/timings", kind="api")
+    # Admin-only (write_api.py): users and categories with any name, for tests.
+    r.add("POST", r"/users", "create_user", "users/create", kind="api")
+    r.add("POST", r"/categories", "create_category", "categories/create", kind="api")
     r.add("GET", r"/topics/similar_to", "similar_to", "similar_topics/index", kind="api")
     r.add(
         "POST",
@@ -374,7 +383,7 @@ class DemoApp(WriteHandlers, UserApiKeyHandlers):
         rule: FaultRule | None = None
         if match is None or match[0].kind != "control":
             if self.faults.latency > 0:
-                await asyncio.sleep(self.faults.latency)
+                await _latency_sleep(self.faults.latency)
             wait = self.faults.check_rate_limit(request.client)
             if wait is not None:
                 await _rate_limited(wait, self.faults.rate_limit_form).send(send, head=head)
@@ -441,7 +450,9 @@ class DemoApp(WriteHandlers, UserApiKeyHandlers):
         response = self._answer(request, route, name)
         response.headers.append(("x-discourse-route", name))
         if request.auth is not None:
-            response.headers.append(("x-discourse-username", request.auth.user["username"]))
+            shown = _header_value(request.auth.user["username"])
+            if shown is not None:
+                response.headers.append(("x-discourse-username", shown))
         if self.time_shift:  # the one place where seed time becomes shown time
             response.rewrite_json(lambda data: shift_times(data, self.time_shift))
         return response
@@ -968,6 +979,15 @@ def _shell_page() -> str:
         "or send <code>Accept: application/json</code>, e.g. "
         '<a href="/latest.json">/latest.json</a>.</p></body></html>'
     )
+
+
+def _header_value(text: str) -> str | None:
+    """``text`` as a response header value: its UTF-8 bytes (as Rails sends them; our
+    headers are encoded as Latin-1), or None when it cannot be one at all (control
+    characters, as in usernames made through ``POST /users.json``, or edge whitespace)."""
+    if text != text.strip(" \t") or any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+        return None
+    return text.encode("utf-8").decode("latin-1")
 
 
 def _invalid(name: str) -> Response:

@@ -223,7 +223,7 @@ def _admin_identity(store: Store, key: str, headers: Mapping[str, str]) -> Ident
     row = store.live_key("api_keys", hashed)
     if row is None:
         raise AuthFailed(INVALID_API_CREDENTIALS)
-    username = headers.get("api-username")
+    username = _header_text(headers.get("api-username"))
     user: sqlite3.Row | None = None
     if row["user_id"] is not None:
         owner = store.user(row["user_id"])
@@ -238,6 +238,24 @@ def _admin_identity(store: Store, key: str, headers: Mapping[str, str]) -> Ident
     if user is None:
         raise AuthFailed(INVALID_API_CREDENTIALS)
     return Identity(user, "api_key", row["id"], hashed)
+
+
+def _header_text(value: str | None) -> str | None:
+    """A header value as the client meant it: the demo decodes header bytes as Latin-1,
+    but clients send non-ASCII usernames as UTF-8 bytes (Rails compares those bytes with
+    the stored UTF-8 username), so re-read them as UTF-8 when they are valid UTF-8.
+
+    Nothing else is normalised: ``Api-Username`` then finds the user whose username is
+    exactly this text (:meth:`Store.user_by_username`, which ignores only ASCII case), odd
+    characters included. Control characters cannot travel in a real HTTP header; name
+    such users with ``Api-User-Id`` or a key made for them instead.
+    """
+    if value is None:
+        return None
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
 
 
 def _user_identity(store: Store, key: str) -> Identity:

@@ -28,6 +28,21 @@ Discourse's controllers:
     "__rest_serializer": "1"}``.
 ``POST /user-api-key/revoke``
     Revokes the calling user API key: ``{"success": "OK"}``.
+``POST /users.json`` (admin API key only)
+    ``username``, ``name``?, ``email``?, ``password``, ``active``, ``approved`` (the
+    last four are accepted and ignored: every demo user is active): creates a trust
+    level 1 user and answers ``{"success": true, "active": true, "message": "...",
+    "user_id": N}``; 422 ``{"success": false, "message": "...", "errors": {"username":
+    [...]}}`` for an empty, over-long (60) or taken username. Any other text is
+    accepted, unlike Discourse (see :meth:`Writer.create_user`).
+``POST /categories.json`` (admin API key only)
+    ``name``, ``color``?, ``text_color``?, ``parent_category_id``?, ``description``?:
+    ``{"category": {...}}`` (``CategorySerializer``, as ``/c/{id}/show.json``); 422
+    ``{"errors": ["Category Name has already been taken"]}`` for a duplicate name.
+
+The two admin routes answer 403 ``invalid_access`` to anonymous requests, user API keys
+and admin keys speaking for a non-admin user. They exist so that tests can make users and
+categories with hostile names through HTTP.
 """
 
 from __future__ import annotations
@@ -41,9 +56,10 @@ from typing import TYPE_CHECKING, Any
 
 from termforum.demo import auth
 from termforum.demo import serialize as ser
+from termforum.demo import serialize_site as site
 from termforum.demo.similar import rank_similar
 from termforum.demo.web import Request, Response
-from termforum.demo.writes import NOT_FOUND, CreateResult, NewPost, Refused
+from termforum.demo.writes import ACCOUNT_ACTIVATED, NOT_FOUND, CreateResult, NewPost, Refused
 
 if TYPE_CHECKING:
     from termforum.demo.queries import Store
@@ -97,6 +113,13 @@ def _tags(value: Any) -> tuple[str, ...]:
         if isinstance(item, str) and item.strip():
             names.append(item.strip())
     return tuple(names)
+
+
+def _require_admin_key(request: Request, viewer: Row | None) -> None:
+    """Refuse (403 ``invalid_access``) unless an admin API key speaks for an admin."""
+    identity = request.auth
+    if identity is None or not identity.is_api or viewer is None or not viewer["admin"]:
+        raise Refused.errors(403, auth.INVALID_ACCESS, error_type="invalid_access")
 
 
 def _empty() -> Response:
@@ -394,3 +417,38 @@ class WriteHandlers:
         if not auth.revoke_user_api_key_id(self.store, viewer["id"], key_id, now=self.seed_now()):
             raise _not_found()
         return Response.json({"success": "OK"})
+
+    # -- admin: users and categories ----------------------------------------------------
+
+    def handle_create_user(self, request: Request, viewer: Row | None) -> Response:
+        """``POST /users.json`` (admin API key): create a user with any username."""
+        _require_admin_key(request, viewer)
+        params = request.params_dict()
+        name = _text(params.get("name"))
+        user = self.writer.create_user(
+            _text(params.get("username")) or "", name or None, self.seed_now()
+        )
+        return Response.json(
+            {"success": True, "active": True, "message": ACCOUNT_ACTIVATED, "user_id": user["id"]}
+        )
+
+    def handle_create_category(self, request: Request, viewer: Row | None) -> Response:
+        """``POST /categories.json`` (admin API key): create a category with any name."""
+        _require_admin_key(request, viewer)
+        params = request.params_dict()
+        name = _text(params.get("name"))
+        if not name:
+            raise _missing("name")
+        parent_param = params.get("parent_category_id")
+        parent_id = _int(parent_param)
+        if parent_id is None and _text(parent_param):
+            raise Refused.errors(422, "Parent category is invalid")
+        category = self.writer.create_category(
+            name,
+            self.seed_now(),
+            color=_text(params.get("color")) or None,
+            text_color=_text(params.get("text_color")) or None,
+            parent_id=parent_id,
+            description=_text(params.get("description")),
+        )
+        return Response.json({"category": site.category_full(self.store, category)})

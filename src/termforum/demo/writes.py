@@ -1,4 +1,5 @@
-"""The demo forum's write side: posting, editing, likes, bookmarks, read state.
+"""The demo forum's write side: posting, editing, likes, bookmarks, read state, and the
+admin-only creation of users and categories.
 
 :class:`Writer` checks a write the way Discourse does (same rules, same messages), then
 changes the database in one transaction (:meth:`Store.transaction`) so that every
@@ -18,6 +19,8 @@ Messages come from Discourse's ``config/locales/server.en.yml`` (``errors.messag
 
 from __future__ import annotations
 
+import hashlib
+import html
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -33,7 +36,9 @@ from termforum.demo.settings import SiteSettings
 
 __all__ = [
     "ACTION_ALREADY_PERFORMED",
+    "CATEGORY_NAME_TAKEN",
     "DUPLICATE_BOOKMARK",
+    "MAX_USERNAME_LENGTH",
     "JUST_POSTED_THAT",
     "TOPIC_NOT_FOUND",
     "CreateResult",
@@ -57,6 +62,16 @@ ACTION_ALREADY_PERFORMED = (
 DUPLICATE_BOOKMARK = "You cannot bookmark the same {kind} twice."
 INVALID_ACCESS = "You are not permitted to view the requested resource."
 NOT_FOUND = "The requested URL or resource could not be found."
+CATEGORY_NAME_TAKEN = "Category Name has already been taken"
+MAX_USERNAME_LENGTH = 60
+"""The longest username the demo accepts (the highest ``max_username_length`` Discourse
+allows; its default is 20)."""
+DEFAULT_CATEGORY_COLOR = "0088CC"
+DEFAULT_CATEGORY_TEXT_COLOR = "FFFFFF"
+"""Discourse's defaults for a new category's ``color`` and ``text_color``."""
+NEW_USER_TRUST_LEVEL = 1
+ACCOUNT_ACTIVATED = "Your account is activated and ready to use."
+"""Discourse's ``login.active``: what ``POST /users.json`` answers for an active user."""
 SMALL_ACTION = 3
 TRACKING, WATCHING = 2, 3
 AUTO_TRACK_MSECS = 240_000
@@ -644,3 +659,103 @@ class Writer:
                 " excluded.notification_level)",
                 (user["id"], topic["id"], last, level),
             )
+
+    # -- admin: users and categories ----------------------------------------------------
+
+    def create_user(self, username: str, name: str | None, now: datetime) -> Row:
+        """Create an active trust-level-1 user (``POST /users.json`` by an admin).
+
+        Unlike Discourse, which allows only letters, digits, ``_``, ``-`` and ``.`` in
+        usernames, the demo takes **any** text for ``username`` and ``name`` (escape
+        sequences, markup, bidi controls, newlines): a client must survive whatever a
+        server sends, and tests use such users to prove it. The username is only refused
+        (422 ``{"success": false, "message", "errors": {"username": [...]}}``) when empty,
+        longer than :data:`MAX_USERNAME_LENGTH` characters, or already taken (compared
+        case-insensitively). It is stored exactly as given.
+        """
+        problem: str | None = None
+        if not username:
+            problem = "can't be blank"
+        elif len(username) > MAX_USERNAME_LENGTH:
+            problem = f"is too long (maximum is {MAX_USERNAME_LENGTH} characters)"
+        elif username.casefold() in {u["username"].casefold() for u in self.store.users().values()}:
+            problem = "must be unique"
+        if problem is None:
+            stamp = iso(now)
+            color = hashlib.sha256(username.encode("utf-8")).hexdigest()[:6]
+            try:
+                with self.store.transaction() as conn:
+                    user_id = conn.execute(
+                        "INSERT INTO users (username, name, trust_level, avatar_color,"
+                        " created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        (username, name, NEW_USER_TRUST_LEVEL, color, stamp, stamp),
+                    ).lastrowid
+            except sqlite3.IntegrityError:  # taken after all (SQLite's NOCASE)
+                problem = "must be unique"
+            else:
+                user = self.store.user(user_id)
+                assert user is not None
+                return user
+        raise Refused(
+            422,
+            {
+                "success": False,
+                "message": f"Username {problem}",
+                "errors": {"username": [problem]},
+            },
+        )
+
+    def create_category(
+        self,
+        name: str,
+        now: datetime,
+        *,
+        color: str | None = None,
+        text_color: str | None = None,
+        parent_id: int | None = None,
+        description: str | None = None,
+    ) -> Row:
+        """Create a category (``POST /categories.json`` by an admin).
+
+        Any text is accepted as the name (and the colours), as for usernames
+        (:meth:`create_user`); the slug keeps only ``[a-z0-9-]`` of the name
+        (:func:`termforum.demo.cook.slugify`) and is ``cat-<id>`` when nothing is left or
+        a sibling already has it. Refused with 422 ``{"errors": [...]}`` when a sibling
+        (same parent) has the same name, case-insensitively (Discourse's uniqueness
+        rule), or the parent does not exist. No "About the … category" topic is made.
+        """
+        siblings = [c for c in self.store.categories() if c["parent_id"] == parent_id]
+        if parent_id is not None and self.store.category(parent_id) is None:
+            raise Refused.errors(422, "Parent category is invalid")
+        if any(c["name"].casefold() == name.casefold() for c in siblings):
+            raise Refused.errors(422, CATEGORY_NAME_TAKEN)
+        text = description or ""
+        slug = slugify(name, fallback="")
+        with self.store.transaction() as conn:
+            position = conn.execute(
+                "SELECT COALESCE(MAX(position), -1) + 1 FROM categories"
+            ).fetchone()[0]
+            category_id = conn.execute(
+                "INSERT INTO categories (name, slug, color, text_color, description,"
+                " description_text, parent_id, position, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    name,
+                    slug,
+                    color or DEFAULT_CATEGORY_COLOR,
+                    text_color or DEFAULT_CATEGORY_TEXT_COLOR,
+                    f"<p>{html.escape(text, quote=False)}</p>" if text else "",
+                    text,
+                    parent_id,
+                    position,
+                    iso(now),
+                ),
+            ).lastrowid
+            if not slug or any(c["slug"] == slug for c in siblings):
+                conn.execute(
+                    "UPDATE categories SET slug = ? WHERE id = ?",
+                    (f"cat-{category_id}", category_id),
+                )
+        category = self.store.category(category_id)
+        assert category is not None
+        return category
