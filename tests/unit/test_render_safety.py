@@ -400,3 +400,50 @@ def test_layout_error_falls_back_to_wrapped_text(monkeypatch: pytest.MonkeyPatch
 def test_non_string_input_gives_an_empty_body() -> None:
     assert render_html(None).lines(80) == []  # type: ignore[arg-type]
     assert render_markdown(b"bytes").lines(80) == []  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- list rows
+
+HOSTILE_TEXT = st.one_of(
+    st.text(st.characters(exclude_categories=()), max_size=60),
+    st.sampled_from(PAYLOADS + MARKUP),
+    st.lists(st.sampled_from(PAYLOADS + MARKUP + ["ok", "名前", "👩‍💻"]), max_size=4).map("".join),
+)
+
+
+@RELAXED
+@given(
+    title=HOSTILE_TEXT,
+    author=HOSTILE_TEXT,
+    tag=HOSTILE_TEXT,
+    excerpt=HOSTILE_TEXT,
+    group_name=HOSTILE_TEXT,
+    width=st.sampled_from([6, 30, 80]),
+)
+def test_every_field_of_a_list_row_is_shown_safely(
+    title: str, author: str, tag: str, excerpt: str, group_name: str, width: int
+) -> None:
+    """Topic titles, usernames, tags, excerpts and group names, as the group and topic lists
+    lay them out: no control characters, no markup actions, nothing wider than the list."""
+    from termforum.models import Group, Topic
+    from termforum.ui.widgets.lists import GroupList, TopicList
+
+    topic = Topic(
+        id="1",
+        group_id="2",
+        title=title,
+        author=author,
+        posts_count=3,
+        created_at=None,
+        last_posted_at=None,
+        tags=(tag,),
+        excerpt=excerpt,
+        last_poster=author,
+    )
+    group = Group(id="2", name=group_name, slug="g", description=excerpt)
+    for rows in (TopicList._prompt(topic), GroupList._prompt(group)):  # noqa: SLF001
+        for line in rows.layout(width):
+            assert line.cell_length <= width, (width, line.plain)
+            assert FORBIDDEN.search(line.plain) is None, repr(line.plain)
+            for span in line.spans:
+                assert "@click" not in str(span.style) and not getattr(span.style, "meta", None)
