@@ -263,6 +263,7 @@ class RequestPolicy:
         self._budgets: dict[str, RequestBudget] = {}
         self._paused_until = 0.0
         self._pacing_until = 0.0
+        self._background_until = 0.0
         self._foreground_waiting = 0
         self._listeners: list[Callable[[], None]] = []
         self.sent = 0
@@ -280,6 +281,15 @@ class RequestPolicy:
         if self._pacing_until > now and self._foreground_waiting:
             return PolicyStatus("pacing", self._pacing_until - now)
         return None
+
+    def waiting(self) -> PolicyStatus | None:
+        """Like :meth:`status`, and also while background work waits for the budget (what a
+        sync shows while it paces itself)."""
+        status = self.status()
+        now = self.clock()
+        if status is None and self._background_until > now:
+            return PolicyStatus("pacing", self._background_until - now)
+        return status
 
     def listen(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` whenever requests start or stop being held back."""
@@ -338,7 +348,9 @@ class RequestPolicy:
                     return None
                 if now + wait > deadline:
                     return wait
-                if not background:
+                if background:
+                    self._background_until = now + wait
+                else:
                     self._pace(now + wait)
                 await self.sleep(min(wait, 1.0) if background else wait)
         finally:

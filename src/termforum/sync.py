@@ -159,6 +159,7 @@ def sync_command(
     bar = _Bar(stream)
 
     async def run() -> SyncProgress:
+        ticker = asyncio.create_task(_show_waits(service, bar))
         try:
             all_groups = await service.groups(refresh=True)
             chosen = choose_groups(all_groups, groups)
@@ -166,6 +167,7 @@ def sync_command(
             print(f"Syncing {len(chosen)} group(s) of {forum.name}: {names}", file=stream)
             return await sync_groups(service, chosen, topics_per_group=topics, progress=bar)
         finally:
+            ticker.cancel()
             await service.aclose()
 
     try:
@@ -182,6 +184,18 @@ def sync_command(
     return 0
 
 
+async def _show_waits(service: ForumService, bar: _Bar) -> None:
+    """Once a second: say on the bar when the sync waits for the forum's request budget or
+    a 429 pause (a sync under a user API key paces itself to 18 requests a minute)."""
+    policy = service.policy
+    if policy is None:
+        return
+    while True:
+        await asyncio.sleep(1.0)
+        status = policy.waiting()
+        bar.waiting(status.describe() if status is not None else "")
+
+
 class _Bar:
     """A one-line progress bar on a terminal; a line per topic elsewhere."""
 
@@ -191,15 +205,27 @@ class _Bar:
         self.stream = stream
         self.tty = bool(getattr(stream, "isatty", lambda: False)())
         self._last = -1
+        self._state: SyncProgress | None = None
+        self._wait = ""
+
+    def waiting(self, why: str) -> None:
+        """Show ``why`` requests wait ("pacing 3 s"), or nothing; terminals only."""
+        if why != self._wait:
+            self._wait = why
+            if self.tty and self._state is not None:
+                self(self._state)
 
     def __call__(self, state: SyncProgress) -> None:
+        self._state = state
         filled = int(state.fraction * self.WIDTH)
         line = (
             f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {state.topics_done}/"
             f"{state.topics_total} topics, {state.posts} posts"
         )
+        if self._wait:
+            line += f" ({self._wait})"
         if self.tty:
-            self.stream.write("\r" + line.ljust(60))
+            self.stream.write("\r" + line.ljust(72))
             self.stream.flush()
         elif state.topics_done != self._last:
             self._last = state.topics_done

@@ -458,3 +458,25 @@ def test_a_forums_own_rate_limits_from_the_config_pace_every_kind_of_credentials
     for kind in ("user_api_key", "api_key", "anonymous"):
         assert policy.budget(kind).windows == (Window(10, 60.0), Window(1000, 86_400.0))
     assert Accounts.request_policy(ForumConfig(name="x", url=URL)).budgets == BUDGETS
+
+
+async def test_a_sync_can_say_when_its_background_requests_wait_for_the_budget() -> None:
+    time = FakeTime()
+    forum = Forum(time)
+    policy = policy_on(time, budgets={"anonymous": (Window(4, 60.0),)})
+    seen: list[str | None] = []
+
+    real_sleep = time.sleep
+
+    async def sleep_and_look(seconds: float) -> None:
+        status = policy.waiting()
+        seen.append(status.describe() if status else None)
+        await real_sleep(seconds)
+
+    policy.sleep = sleep_and_look
+    async with client(forum, policy) as http:
+        with background():
+            for _ in range(4):
+                await http.get("/t/1.json")
+    assert policy.status() is None  # nobody the user waits for
+    assert seen and seen[0] == "pacing 61 s"  # 3 of 4 slots for background, then wait
