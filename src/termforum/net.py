@@ -56,6 +56,7 @@ __all__ = [
     "parse_retry_after",
     "redact_headers",
     "send",
+    "wait_seconds",
 ]
 
 USER_AGENT = f"termforum/{__version__} (terminal forum client; python-httpx/{httpx.__version__})"
@@ -346,6 +347,18 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     if math.isnan(seconds) or math.isinf(seconds) or seconds < 0:
         return None
     return seconds
+
+
+def wait_seconds(body: object) -> float | None:
+    """Discourse's ``extras.wait_seconds`` from a decoded 429 body, when it is a usable
+    number of seconds."""
+    if not isinstance(body, dict):
+        return None
+    extras = body.get("extras")
+    wait = extras.get("wait_seconds") if isinstance(extras, dict) else None
+    if isinstance(wait, bool) or not isinstance(wait, int | float):
+        return None
+    return float(wait) if math.isfinite(wait) and wait >= 0 else None
 
 
 def redact_headers(

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from termforum.net import parse_retry_after
+from termforum.net import parse_retry_after, wait_seconds
 from termforum.priority import background, in_background
 
 __all__ = [
@@ -391,13 +391,9 @@ def pause_seconds(response: httpx.Response) -> float:
     wait = parse_retry_after(response.headers.get("Retry-After"))
     if wait is None:
         try:
-            body = json.loads(response.content)
+            wait = wait_seconds(json.loads(response.content))
         except (ValueError, UnicodeDecodeError, httpx.ResponseNotRead):
-            body = None
-        extras = body.get("extras") if isinstance(body, dict) else None
-        value = extras.get("wait_seconds") if isinstance(extras, dict) else None
-        if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
-            wait = float(value)
+            wait = None
     if wait is None:
         # The per-IP limiter's plain text: "... Please retry again in 12 seconds. ..."
         said = _RETRY_IN.search(response.content[:2000].decode("utf-8", "replace"))

@@ -36,7 +36,7 @@ from termforum.errors import (
     Rejected,
     ServerError,
 )
-from termforum.net import parse_retry_after
+from termforum.net import parse_retry_after, wait_seconds
 
 MAX_MESSAGE = 300
 """Longest server message quoted in an error (characters)."""
@@ -73,7 +73,7 @@ def error_for_status(response: httpx.Response, what: str) -> ForumError:
     if status == 429:
         wait = parse_retry_after(response.headers.get("Retry-After"))
         if wait is None:
-            wait = _wait_seconds(body)
+            wait = wait_seconds(body)
         when = f"in {_seconds(wait)}" if wait is not None else "in a moment"
         return RateLimited(
             f"The forum is receiving too many requests from us; try again {when}.",
@@ -221,16 +221,6 @@ def _decode(response: httpx.Response, what: str) -> Any:
         raise BadResponse(
             f"The forum sent malformed data for {what}.", status=response.status_code
         ) from exc
-
-
-def _wait_seconds(body: object) -> float | None:
-    if not isinstance(body, dict):
-        return None
-    extras = body.get("extras")
-    wait = extras.get("wait_seconds") if isinstance(extras, dict) else None
-    if isinstance(wait, bool) or not isinstance(wait, int | float):
-        return None
-    return float(wait) if math.isfinite(wait) and wait >= 0 else None
 
 
 def _seconds(seconds: float) -> str:
