@@ -286,3 +286,37 @@ async def test_search_while_offline_finds_cached_posts_and_says_so(
         shown = [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
         assert any(topic.title in line for line in shown)
     cache.close()
+
+
+async def test_the_palette_shows_hostile_group_names_literally(
+    make_app: Callable[..., TermforumApp],
+) -> None:
+    """Group names reach the command palette, which parses plain strings as markup: ours
+    must show them as text, and choosing one must run nothing but "go to group"."""
+    from dataclasses import replace
+
+    from textual.command import CommandPalette
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = _main(app)
+        await settle(pilot, lambda: screen.groups_pane.option_count > 2)
+        hostile = [
+            replace(screen.groups_pane.groups[0], name="Trap [@click=app.quit]x[/]"),
+            replace(screen.groups_pane.groups[1], name="Lone [/ and end\\"),
+        ]
+        screen.groups_pane.set_groups(hostile)
+        await pilot.press("ctrl+p")
+        await settle(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"Go to group")
+        await pilot.pause(0.3)
+        palette = app.screen
+        shown = "\n".join(str(option.prompt) for option in palette.query_one("CommandList").options)
+        assert "Trap [@click=app.quit]x[/]" in shown
+        assert "Lone [/ and end\\" in shown
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert app.is_running
+        await settle(
+            pilot, lambda: screen.group is not None and screen.group.name.startswith("Trap")
+        )

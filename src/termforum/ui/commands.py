@@ -1,4 +1,9 @@
-"""Command palette entries: views, groups, forums, logging in, search, refresh and help."""
+"""Command palette entries: views, groups, forums, logging in, search, refresh and help.
+
+Entry names hold server text (group and forum names, user names). Textual's palette parses a
+``str`` prompt or help text as markup, so prompts are passed as plain ``Content`` and help
+texts never hold server text.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from termforum.models import TOPIC_VIEWS, Group
 from termforum.render import text
@@ -59,13 +66,13 @@ class ForumCommands(Provider):
                 name = text(entry.forum.name).plain
                 who = text(entry.username).plain if entry.username else "anonymous"
                 switch = partial(screen.switch_forum, entry.forum)
-                commands.append((f"Switch to forum: {name}", switch, f"As {who}"))
+                commands.append((f"Switch to forum: {name} (as {who})", switch, ""))
         return commands
 
     async def discover(self) -> Hits:
         """Offer the main commands before anything is typed."""
         for name, callback, help_text in self._commands()[:8]:
-            yield DiscoveryHit(name, callback, help=help_text)
+            yield DiscoveryHit(Content(name), callback, text=name, help=help_text or None)
 
     async def search(self, query: str) -> Hits:
         """Commands whose name matches ``query``."""
@@ -73,4 +80,16 @@ class ForumCommands(Provider):
         for name, callback, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+                yield Hit(
+                    score, _highlight(matcher, name), callback, text=name, help=help_text or None
+                )
+
+
+def _highlight(matcher: Matcher, candidate: str) -> Content:
+    """``Matcher.highlight`` for plain text: the candidate is never parsed as markup."""
+    content = Content(candidate)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    for offset in offsets:
+        if not candidate[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
