@@ -641,8 +641,8 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
         if not links:
             self.notify("This post has no links.", markup=False, timeout=3)
             return
-        title = Content.assemble(f"Links in #{post.number} by ", text(post.author))
-        self.app.push_screen(LinksScreen(title.plain, links, browser=local_browser_available()))
+        title = f"Links in #{post.number} by {text(post.author).plain}"
+        self.app.push_screen(LinksScreen(title, links, browser=local_browser_available()))
 
     def action_like(self) -> None:
         """Like the selected post, or take the like back."""
