@@ -12,8 +12,12 @@ cached for one account is shown to another. Drafts and credentials are never sto
 Integrity: WAL where the file system allows it (else a rollback journal), a busy time-out
 so two termforum processes never see "database is locked", short transactions. A file that
 is not a database, is damaged or has an unknown schema version is moved aside and a new one
-started; :attr:`Cache.notice` then says so in one sentence. A cache is disposable: a write
-that fails (a full disk) is logged and forgotten, never raised to the caller.
+started; :attr:`Cache.notice` then says so in one sentence. The full check of every page
+(``PRAGMA quick_check``, whose time grows with the file) runs on a thread of its own after
+opening, so start-up does not wait for it; damage it finds is marked in a file next to the
+cache, moved aside at the next start, and said in :attr:`Cache.damage` meanwhile. A cache is
+disposable: a write that fails (a full disk) is logged and forgotten, never raised to the
+caller.
 """
 
 from __future__ import annotations
@@ -101,25 +105,71 @@ class Cache:
         self._lock = threading.RLock()
         self.notice = notice
         """One sentence when the file had to be moved aside at opening, else None."""
+        self.damage: str | None = None
+        """One sentence when the background check found the file damaged, else None."""
+        self.checked = threading.Event()
+        """Set once the background check of every page is over."""
+        self.on_damage: Callable[[str], None] | None = None
+        """Called (on the checking thread) with :attr:`damage` when the check finds any."""
         self.journal_mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
         """``wal``, or ``delete`` where the file system refused WAL."""
 
     @classmethod
     def open(cls, path: Path | None = None) -> Cache:
-        """Open (or create) the cache file; a damaged or unknown one is moved aside."""
+        """Open (or create) the cache file; a damaged or unknown one is moved aside. Every
+        page is then checked in the background (:attr:`checked`, :attr:`damage`)."""
         target = Path(path) if path is not None else app_paths().cache_dir / "cache.sqlite3"
         ensure_private_dir(target.parent)
         notice = None
+        marker = _damage_marker(target)
         try:
+            if marker.exists():
+                raise sqlite3.DatabaseError(marker.read_text(errors="replace").strip()[:200])
             conn = _connect(target)
         except sqlite3.DatabaseError as error:
             moved = _move_aside(target)
+            marker.unlink(missing_ok=True)
             notice = (
                 f"The cache file {target} could not be used ({_reason(error)}); it was moved to "
                 f"{moved.name} and a new one started (nothing you wrote was in it)."
             )
             conn = _connect(target)
-        return cls(target, conn, notice)
+        cache = cls(target, conn, notice)
+        threading.Thread(target=cache._check_pages, name="cache-check", daemon=True).start()
+        return cache
+
+    def _check_pages(self) -> None:
+        """Check every page on a connection of its own; mark the file when it is damaged."""
+        try:
+            self._record_damage(self._quick_check())
+        finally:
+            self.checked.set()
+
+    def _quick_check(self) -> str:
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                return str(conn.execute("PRAGMA quick_check").fetchone()[0])
+            finally:
+                conn.close()
+        except sqlite3.OperationalError as error:  # busy, locked, out of memory: not damage
+            log.info("cache check skipped: %s", error)
+            return "ok"
+        except sqlite3.Error as error:
+            return _reason(error)
+
+    def _record_damage(self, verdict: str) -> None:
+        if verdict == "ok":
+            return
+        log.warning("cache file damaged: %s", verdict)
+        with contextlib.suppress(OSError):
+            _damage_marker(self.path).write_text(f"the file is damaged: {verdict[:150]}\n")
+        self.damage = (
+            f"The cache file {self.path} is damaged; termforum will start a new one next time "
+            "(nothing you wrote was in it)."
+        )
+        if self.on_damage is not None:
+            self.on_damage(self.damage)
 
     def close(self) -> None:
         """Close the file."""
@@ -184,6 +234,11 @@ def _reason(error: BaseException) -> str:
     return str(error).rstrip(".") or type(error).__name__
 
 
+def _damage_marker(path: Path) -> Path:
+    """The file that says the cache at ``path`` was found damaged (moved aside next start)."""
+    return path.with_name(path.name + ".damaged")
+
+
 def _move_aside(path: Path) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     moved = path.with_name(f"{path.name}.{stamp}.broken")
@@ -214,8 +269,6 @@ def _connect(path: Path) -> sqlite3.Connection:
         elif version != SCHEMA_VERSION:
             raise sqlite3.DatabaseError(f"unknown cache version {version}")
         else:
-            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise sqlite3.DatabaseError("the file is damaged")
             _use_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
     except BaseException:

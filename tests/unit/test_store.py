@@ -251,3 +251,38 @@ def test_model_codec_ignores_unknown_keys_and_defaults_missing_ones() -> None:
     del data["like_count"]
 
     assert decode(Topic, data) == topic()
+
+
+def test_damage_deep_in_the_file_is_found_in_the_background_and_moved_aside_next_time(
+    path: Path,
+) -> None:
+    cache = Cache.open(path)
+    cache.scope(URL, None).put_posts(
+        [post(n, body="<p>" + "word " * 400 + "</p>") for n in range(300)]
+    )
+    assert cache.checked.wait(10) and cache.damage is None
+    cache.close()
+    with sqlite3.connect(path) as conn:  # where the posts table's pages start
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'posts'").fetchone()[0]
+    conn.close()
+    with path.open("r+b") as file:  # scribble over that page, not over the file's header
+        file.seek(page_size * (root - 1))
+        file.write(b"\xff" * page_size)
+
+    damaged = Cache.open(path)  # opens at once: the full check runs on its own thread
+    try:
+        assert damaged.notice is None
+        assert damaged.checked.wait(10)
+        assert damaged.damage is not None and "start a new one next time" in damaged.damage
+    finally:
+        damaged.close()
+
+    renewed = Cache.open(path)
+    try:
+        assert renewed.notice is not None and "moved to" in renewed.notice
+        assert list(path.parent.glob("cache.sqlite3.*.broken"))
+        assert not path.with_name("cache.sqlite3.damaged").exists()
+        assert renewed.checked.wait(10) and renewed.damage is None
+    finally:
+        renewed.close()
