@@ -9,6 +9,7 @@ use. It never imports Textual.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,9 @@ from termforum.credstore import CredentialStore, SaveResult, StoredAccount
 from termforum.errors import AuthError, ConfigError
 
 if TYPE_CHECKING:
+    import httpx
+
+    from termforum.backends import Backend
     from termforum.models import User
     from termforum.netpolicy import RequestPolicy
     from termforum.service import ForumService
@@ -97,6 +101,15 @@ class Accounts:
     def cache_notice(self) -> str | None:
         """What happened to a damaged cache file when it was opened (one sentence), if any."""
         return self._cache.notice if self._cache is not None else None
+
+    def on_cache_damage(self, report: Callable[[str], None]) -> str | None:
+        """Have ``report`` called (on the checking thread) with one sentence if the cache
+        file turns out damaged; returns that sentence when the check has found it already."""
+        cache = self._cache
+        if cache is None:
+            return None
+        cache.on_damage = report
+        return cache.damage
 
     def close(self) -> None:
         """Close the cache."""
@@ -199,26 +212,33 @@ class Accounts:
         return stored if stored is not None else ANONYMOUS
 
     def open(self, forum: ForumConfig, credentials: Credentials | None = None) -> ForumService:
-        """A service for ``forum`` speaking as ``credentials`` (default: its stored login)."""
-        from termforum.backends import create_backend
-        from termforum.net import Timeouts, base_transport, make_client
-        from termforum.netpolicy import PolicyTransport
+        """A service for ``forum`` speaking as ``credentials`` (default: its stored login).
+
+        Its HTTP client and backend are built at the first request (``ForumService.backend``),
+        so a start from the cache never waits for the HTTP stack to load."""
         from termforum.service import ForumService
 
         if credentials is None:
             credentials = self.credentials(forum)
         network = self.config.network
-        timeouts = Timeouts(connect=network.connect_timeout, read=network.read_timeout)
         policy = self.request_policy(forum)
-        transport = PolicyTransport(base_transport(forum.url), policy)
-        http = make_client(forum.url, timeouts=timeouts, transport=transport)
-        backend = create_backend(forum.backend, forum.url, http=http, credentials=credentials)
+
+        def connect(speaking_as: Credentials) -> tuple[Backend, httpx.AsyncClient]:
+            from termforum.backends import create_backend
+            from termforum.net import Timeouts, base_transport, make_client
+            from termforum.policy_transport import PolicyTransport
+
+            timeouts = Timeouts(connect=network.connect_timeout, read=network.read_timeout)
+            transport = PolicyTransport(base_transport(forum.url), policy)
+            http = make_client(forum.url, timeouts=timeouts, transport=transport)
+            backend = create_backend(forum.backend, forum.url, http=http, credentials=speaking_as)
+            return backend, http
+
         return ForumService(
             forum.name,
             forum.url,
-            backend,
+            connect=connect,
             credentials=credentials,
-            http=http,
             cache=self.cache,
             cache_key=self.cache_key,
             offline=self.offline,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from termforum.redact import register_secret
 
-__all__ = ["ANONYMOUS", "Credentials", "Secret"]
+__all__ = ["ANONYMOUS", "SCOPES", "Credentials", "Secret"]
 
 
 class Secret:
@@ -42,6 +42,11 @@ class Secret:
 
     def __bool__(self) -> bool:
         return bool(self._value)
+
+
+SCOPES: tuple[str, ...] = ("read", "write", "notifications", "session_info")
+"""The User API key scopes termforum asks for: reading and posting, notifications, and who
+is logged in (here so that the command line need not load the login machinery)."""
 
 
 @dataclass(frozen=True)

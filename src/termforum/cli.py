@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from termforum import __version__
+from termforum.auth import SCOPES
 from termforum.errors import ConfigError, TermforumError
-from termforum.login import SCOPES
 
 __all__ = ["main"]
 
@@ -295,6 +295,16 @@ def _check_keymap(keymap: dict[str, str]) -> None:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
+    from termforum import gcpause
+
+    gcpause.hold()  # released by the app once its first frame is drawn
+    try:
+        return _start_tui(args)
+    finally:
+        gcpause.release()
+
+
+def _start_tui(args: argparse.Namespace) -> int:
     from termforum.accounts import Accounts
     from termforum.config import ForumConfig, load_config
 

@@ -18,7 +18,6 @@ ids itself (``config_error`` builds its messages in the same style).
 from __future__ import annotations
 
 import contextlib
-import difflib
 import functools
 import json
 import math
@@ -386,7 +385,7 @@ class _Builder:
                     (*at, key), f'"{dotted}" looks like a credential, and {_CREDENTIAL_HINT}'
                 )
                 continue
-            close = difflib.get_close_matches(key, allowed, n=1)
+            close = _close_matches(key, allowed, n=1)
             hint = f'did you mean "{close[0]}"?' if close else f"valid keys here: {_names(allowed)}"
             self.problem((*at, key), f'unknown key "{dotted}"; {hint}')
 
@@ -530,7 +529,7 @@ class _Builder:
         value = self.string(table, parts, default, f"one of {_names(allowed)}")
         if value in allowed:
             return value
-        close = difflib.get_close_matches(value, allowed, n=1)
+        close = _close_matches(value, allowed, n=1)
         hint = f'; did you mean "{close[0]}"?' if close else ""
         self.problem(
             parts, f'"{_dotted(parts)}" must be one of {_names(allowed)}, not {_quote(value)}{hint}'
@@ -544,7 +543,7 @@ def _unknown_forum(name: str, known: list[str]) -> str:
             f'"default_forum" names the forum {_quote(name)}, but no forum is configured; '
             "add a [forums.NAME] table"
         )
-    close = difflib.get_close_matches(name, known, n=1)
+    close = _close_matches(name, known, n=1)
     hint = f'; did you mean "{close[0]}"?' if close else ""
     return (
         f'"default_forum" names the forum {_quote(name)}, which is not configured '
@@ -714,3 +713,10 @@ class _KeyLocator:
             if pattern.search(self.lines[number - 1]):
                 return number
         return None
+
+
+def _close_matches(word: str, possibilities: object, n: int = 1) -> list[str]:
+    """``difflib.get_close_matches`` (loaded only when a mistake needs a suggestion)."""
+    import difflib
+
+    return difflib.get_close_matches(word, possibilities, n=n)  # type: ignore[arg-type]

@@ -26,7 +26,6 @@ import contextlib
 import fcntl
 import logging
 import os
-import secrets
 import stat
 import threading
 import tomllib
@@ -189,6 +188,8 @@ class CredentialStore:
         with self._locked():
             data = self._read()
             if not data.get("client_id"):
+                import secrets  # only the first run makes a client id
+
                 data["client_id"] = secrets.token_hex(16)
                 self._write(data)
             return str(data["client_id"])

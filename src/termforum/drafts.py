@@ -30,7 +30,6 @@ This module never imports Textual or Rich.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -163,6 +162,8 @@ class DraftKey:
         canonical = json.dumps(
             [DRAFT_FORMAT, *self._fields()], ensure_ascii=True, separators=(",", ":")
         )
+        import hashlib  # loaded when a draft is first named, not at start-up
+
         digest = hashlib.sha256(canonical.encode("ascii")).hexdigest()[:32]
         return f"{self.kind}-{digest}.json"
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlencode
 
-from termforum.auth import Secret
+from termforum.auth import SCOPES, Secret
 from termforum.errors import TermforumError
 
 if TYPE_CHECKING:
@@ -49,8 +49,6 @@ __all__ = [
 
 APPLICATION_NAME = "termforum"
 """How the forum names termforum on its authorization page and in the user's app list."""
-SCOPES: tuple[str, ...] = ("read", "write", "notifications", "session_info")
-"""What termforum asks for: reading and posting, notifications, and who is logged in."""
 KEY_BITS = 2048
 """RSA key size; Discourse's payload needs at least 2048 bits (1024 holds only 117 bytes)."""
 API_VERSION = 4

@@ -14,7 +14,7 @@ touches the network.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import Enum
@@ -45,12 +45,17 @@ __all__ = [
 
 T = TypeVar("T")
 
+Connect = Callable[[Credentials], "tuple[Backend, httpx.AsyncClient | None]"]
+"""Builds a forum's backend (and the HTTP client the service should close) for credentials."""
+
 TIMINGS_SPAN = 200
 """At most this many post numbers (the last ones read) are reported per topic and batch."""
-CACHE_READ_LIMIT = 200
+CACHE_READ_LIMIT = 60
+"""Posts read from the cache when a thread opens (more than a screen of them, from a little
+before where reading resumes); the reader asks for the rest as it scrolls."""
+CACHE_READ_BEFORE = 10
 POSTS_PER_REQUEST = 200
 """Posts asked for at once: the most Discourse answers in one ``/t/{id}/posts`` request."""
-"""Posts read from the cache when a thread opens; the reader asks for the rest as it scrolls."""
 OFFLINE_MESSAGE = "termforum is offline (--offline): only what is cached can be shown."
 
 
@@ -108,7 +113,9 @@ class ForumService:
     Args:
         name: The forum's name (a ``[forums.NAME]`` table, or a host for ``--forum URL``).
         url: The forum's base URL.
-        backend: The backend that talks to it.
+        backend: The backend that talks to it; or
+        connect: a function that builds it (and its HTTP client) when the first request is
+            made, so that nothing of the HTTP stack loads before the first screen.
         drafts: Where drafts are kept (default: the draft folder).
         credentials: What the backend was built with (who we post as).
         http: The HTTP client the backend uses, when the service should close it.
@@ -125,8 +132,9 @@ class ForumService:
         self,
         name: str,
         url: str,
-        backend: Backend,
+        backend: Backend | None = None,
         *,
+        connect: Connect | None = None,
         drafts: DraftStore | None = None,
         credentials: Credentials | None = None,
         http: httpx.AsyncClient | None = None,
@@ -140,7 +148,10 @@ class ForumService:
         self.policy = policy
         """Retries, 429 pauses and the request budget (None: requests go out unpaced)."""
         self.url = url
-        self.backend = backend
+        if backend is None and connect is None:
+            raise TypeError("ForumService needs a backend or a way to connect")
+        self._backend = backend
+        self._connect = connect
         self.state = ConnectionState.CONNECTING
         self._threads: dict[str, ThreadState] = {}
         self._groups: list[Group] | None = None
@@ -174,10 +185,26 @@ class ForumService:
         if self._cache is not None:
             self.cache = self._cache.scope(self._cache_key, self.username)
 
+    @property
+    def backend(self) -> Backend:
+        """The forum's API client. With ``connect`` it is built on first use: start-up paints
+        the first screen from the cache before the HTTP stack is even imported."""
+        if self._backend is None:
+            assert self._connect is not None
+            self._backend, http = self._connect(self.credentials)
+            self._http = self._http or http
+        return self._backend
+
+    @property
+    def connected(self) -> bool:
+        """Whether the backend (and its HTTP client) has been built yet."""
+        return self._backend is not None
+
     def use_credentials(self, credentials: Credentials | None) -> None:
         """Speak as ``credentials`` from now on (after a login or a logout)."""
         self.credentials = credentials if credentials is not None else ANONYMOUS
-        self.backend.set_credentials(self.credentials)
+        if self._backend is not None:  # else ``connect`` is given them when it runs
+            self._backend.set_credentials(self.credentials)
         previous = self.username
         self.username = self.credentials.username if self.logged_in else None
         if self.username != previous:
@@ -190,7 +217,9 @@ class ForumService:
     @property
     def logged_in(self) -> bool:
         """True when requests carry a user's credentials (views like ``new`` need them)."""
-        return bool(getattr(self.backend, "logged_in", False))
+        if self._backend is None:
+            return self.credentials.logged_in
+        return bool(getattr(self._backend, "logged_in", False))
 
     @property
     def capabilities(self) -> frozenset[str]:
@@ -373,8 +402,12 @@ class ForumService:
     def _from_cache(
         self, thread: Thread, fetched_at: datetime, last_read: int | None
     ) -> ThreadState:
+        """The cached thread with the cached posts where reading resumes (post numbers follow
+        the stream closely); the reader asks for the others as they come into view."""
         assert self.cache is not None
-        posts = self.cache.posts(thread.topic.id, thread.post_ids[:CACHE_READ_LIMIT])
+        ids = thread.post_ids
+        first = max(0, min((last_read or 0) - CACHE_READ_BEFORE, len(ids) - CACHE_READ_LIMIT))
+        posts = self.cache.posts(thread.topic.id, ids[first : first + CACHE_READ_LIMIT])
         return ThreadState(thread, dict(posts), fetched_at=fetched_at, last_read=last_read)
 
     async def load_posts(self, topic_id: str, post_ids: Sequence[str]) -> list[Post]:
@@ -598,7 +631,8 @@ class ForumService:
 
     async def aclose(self) -> None:
         """Close the backend, and the HTTP client handed to the service (if any)."""
-        await self.backend.aclose()
+        if self._backend is not None:
+            await self._backend.aclose()
         if self._http is not None:
             await self._http.aclose()
 

@@ -39,6 +39,7 @@ NON_UI_MODULES = [
     "termforum.account_commands",
     "termforum.debuglog",
     "termforum.netpolicy",
+    "termforum.policy_transport",
     "termforum.priority",
     "termforum.store",
     "termforum.model_codec",
@@ -69,6 +70,7 @@ NON_UI_SOURCES = [
     "account_commands.py",
     "debuglog.py",
     "netpolicy.py",
+    "policy_transport.py",
     "priority.py",
     "store.py",
     "model_codec.py",
@@ -97,3 +99,24 @@ def test_source_does_not_import_textual_or_rich(name: str) -> None:
     assert files, f"nothing found at {path}"
     offenders = [str(f.relative_to(SRC)) for f in files if UI_IMPORT.search(f.read_text())]
     assert offenders == []
+
+
+def test_starting_from_the_cache_loads_no_http_stack_until_the_first_request() -> None:
+    # Start-up paints the first screen from the cache: the HTTP stack, the highlighter and
+    # the demo forum load later (when the first request is made, code shown, --demo).
+    code = (
+        "import sys\n"
+        "from termforum.accounts import Accounts\n"
+        "from termforum.auth import ANONYMOUS\n"
+        "from termforum.config import ForumConfig\n"
+        "import termforum.ui.app, termforum.ui.screens.main\n"
+        "forum = ForumConfig(name='f', url='http://127.0.0.1:9')\n"
+        "accounts = Accounts.single(forum, ANONYMOUS, use_cache=False)\n"
+        "service = accounts.open(forum)\n"
+        "early = [m for m in ('httpx', 'pygments', 'termforum.demo') if m in sys.modules]\n"
+        "service.backend\n"
+        "print(early, service.connected, 'httpx' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == "[] True True"

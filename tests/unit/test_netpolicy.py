@@ -21,13 +21,13 @@ from termforum.net import make_client
 from termforum.netpolicy import (
     BUDGETS,
     DEFAULT_PAUSE,
-    PolicyTransport,
     RequestBudget,
     RequestPolicy,
     RetryPolicy,
     Window,
     parse_rate_limits,
 )
+from termforum.policy_transport import PolicyTransport
 from termforum.priority import background
 
 URL = "http://forum.test"
@@ -440,7 +440,7 @@ def test_unusable_rate_limits_say_why(text: str) -> None:
 
 
 def test_the_local_429_body_is_json_like_discourses() -> None:
-    from termforum.netpolicy import _local_rate_limit
+    from termforum.policy_transport import _local_rate_limit
 
     response = _local_rate_limit(httpx.Request("GET", URL), 12.2)
     assert response.headers["Retry-After"] == "13"

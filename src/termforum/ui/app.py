@@ -7,13 +7,13 @@ import asyncio
 import contextlib
 import signal
 import sys
-from pathlib import Path
 
 from rich.console import Console
 from textual import on
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
+from termforum import gcpause
 from termforum.accounts import Accounts
 from termforum.config import ForumConfig
 from termforum.errors import ConfigError, TermforumError
@@ -23,21 +23,9 @@ from termforum.service import ForumService
 from termforum.state import AppState, load_state, save_state
 from termforum.ui.bindings import APP_BINDINGS
 from termforum.ui.commands import ForumCommands
+from termforum.ui.styles import APP_CSS, styles_dir
 
 __all__ = ["TermforumApp", "styles_dir"]
-
-
-def styles_dir() -> Path:
-    """The folder of termforum's Textual CSS.
-
-    A wheel ships it inside the package (``termforum/styles``); an editable checkout keeps it
-    at the top of the repository (``styles/``).
-    """
-    package = Path(__file__).resolve().parent.parent
-    installed = package / "styles"
-    if installed.is_dir():
-        return installed
-    return package.parent.parent / "styles"
 
 
 class TermforumApp(App[str | None]):
@@ -55,7 +43,7 @@ class TermforumApp(App[str | None]):
     that explains why termforum could not start (the CLI prints it).
     """
 
-    CSS_PATH = [styles_dir() / "app.tcss"]
+    CSS_PATH = APP_CSS
     BINDINGS = list(APP_BINDINGS)
     COMMANDS = App.COMMANDS | {ForumCommands}
     ENABLE_COMMAND_PALETTE = True
@@ -127,9 +115,17 @@ class TermforumApp(App[str | None]):
 
         self._install_signal_handlers()
         self.push_screen(MainScreen(self.service))
-        notice = self.accounts.cache_notice
+        self.call_after_refresh(gcpause.release)  # see termforum.gcpause
+        notice = self.accounts.cache_notice or self.accounts.on_cache_damage(self._cache_damaged)
         if notice:
             self.notify(notice, severity="warning", markup=False, timeout=12)
+
+    def _cache_damaged(self, sentence: str) -> None:
+        """The background check found the cache file damaged (called from its thread)."""
+        with contextlib.suppress(RuntimeError):  # the app may be gone already
+            self.call_from_thread(
+                self.notify, sentence, severity="warning", markup=False, timeout=12
+            )
 
     async def switch_forum(self, forum: ForumConfig) -> bool:
         """Show ``forum`` instead of the current one; False (said in one sentence) when its

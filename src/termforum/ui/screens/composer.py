@@ -13,7 +13,6 @@ import os
 import shlex
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from textual import on, work
@@ -25,13 +24,15 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from termforum.drafts import Draft, DraftKey
+from termforum.drafts import Draft
 from termforum.errors import TermforumError
-from termforum.models import Group, Post, Topic
+from termforum.models import Topic
 from termforum.preflight import PostCheck, check_post
 from termforum.render import render_markdown, text
 from termforum.service import ForumService, SendOutcome
 from termforum.ui.bindings import COMPOSER_BINDINGS
+from termforum.ui.screens.composer_request import ComposerRequest, quote_block
+from termforum.ui.styles import SCREENS_CSS
 
 __all__ = ["ComposerRequest", "ComposerScreen", "edit_externally", "quote_block"]
 
@@ -41,28 +42,6 @@ SIMILAR_DEBOUNCE_SECONDS = 0.6
 """Similar topics are looked up this long after the title or body stops changing."""
 MIN_SIMILAR_TITLE = 10
 """Discourse answers ``[]`` for shorter titles (``min_title_similar_length``)."""
-
-
-@dataclass
-class ComposerRequest:
-    """What to compose: built by the main screen from the selection."""
-
-    key: DraftKey
-    heading: Content
-    """One line saying what is being written (reply to whom, in which topic)."""
-    body: str = ""
-    title: str = ""
-    tags: tuple[str, ...] = ()
-    groups: list[Group] = field(default_factory=list)
-    """Groups a new topic can go to (``key.group_id`` is preselected)."""
-    topic: Topic | None = None
-    editing: Post | None = None
-
-
-def quote_block(post: Post, topic_id: str, raw: str) -> str:
-    """Discourse's quote form of ``raw`` (the quoted post's Markdown), ready to answer below."""
-    body = raw.strip()
-    return f'[quote="{post.author}, post:{post.number}, topic:{topic_id}"]\n{body}\n[/quote]\n\n'
 
 
 def edit_externally(body: str, editor: str | None = None) -> str:
@@ -96,6 +75,8 @@ def edit_externally(body: str, editor: str | None = None) -> str:
 
 class ComposerScreen(Screen[SendOutcome | None]):
     """Write a post. Dismissed with the ``SendOutcome`` of a sent post, or ``None``."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = list(COMPOSER_BINDINGS)
 

@@ -11,11 +11,15 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from termforum.ui.styles import SCREENS_CSS
+
 __all__ = ["ConfirmScreen"]
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """Lists ``points`` and asks to go ahead (enter / y) or go back (escape / n)."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("enter,y", "answer(True)", "Go ahead", id="confirm_yes"),

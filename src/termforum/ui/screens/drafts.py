@@ -14,6 +14,7 @@ from termforum.drafts import Draft
 from termforum.render import text
 from termforum.service import ForumService
 from termforum.ui.format import relative_time
+from termforum.ui.styles import SCREENS_CSS
 
 __all__ = ["DraftsScreen"]
 
@@ -22,6 +23,8 @@ _KIND = {"reply": "Reply", "topic": "New topic", "edit": "Edit"}
 
 class DraftsScreen(ModalScreen[Draft | None]):
     """Drafts of this forum, newest first; enter resumes, ``x`` discards (after a question)."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("escape,q", "dismiss(None)", "Close", id="close_drafts"),

@@ -10,12 +10,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from termforum.ui.bindings import BINDING_GROUPS
+from termforum.ui.styles import SCREENS_CSS
 
 __all__ = ["HelpScreen"]
 
 
 class HelpScreen(ModalScreen[None]):
     """Lists every binding by group: keys, what they do, and the id to remap them."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="close_help"),

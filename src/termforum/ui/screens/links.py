@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from termforum.render import Link, text
 from termforum.ui.bindings import LINK_BINDINGS
+from termforum.ui.styles import SCREENS_CSS
 
 __all__ = ["LinksScreen"]
 
@@ -32,6 +33,8 @@ _NOT_OPENED = "not opened: only http, https and mailto addresses are"
 
 class LinksScreen(ModalScreen[None]):
     """Lists a post's links; digits or enter pick one; enter again opens it, ``c`` copies."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = list(LINK_BINDINGS)
 

@@ -28,6 +28,7 @@ from termforum.login import LoginError, LoginRequest, extract_payload, local_bro
 from termforum.render import text
 from termforum.service import ForumService
 from termforum.ui.bindings import LOGIN_BINDINGS
+from termforum.ui.styles import SCREENS_CSS
 
 __all__ = ["LoginScreen"]
 
@@ -45,6 +46,8 @@ class LoginScreen(ModalScreen[LoginOutcome | None]):
         reason: Why the screen opened by itself (a refused key), shown at the top.
         browser: Whether to offer opening a local browser (default: when one exists).
     """
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = list(LOGIN_BINDINGS)
 

@@ -11,12 +11,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar
@@ -30,7 +32,7 @@ from termforum.service import ConnectionState, ForumService, SendOutcome, Thread
 from termforum.state import AppState
 from termforum.ui.bindings import SCREEN_BINDINGS
 from termforum.ui.format import format_age
-from termforum.ui.screens.composer import ComposerRequest, ComposerScreen, quote_block
+from termforum.ui.screens.composer_request import ComposerRequest, quote_block
 from termforum.ui.screens.main_accounts import AccountsMixin
 from termforum.ui.screens.main_offline import RECONNECT_FIRST, OfflineMixin
 from termforum.ui.widgets.forums import ForumEntry, ForumList
@@ -85,6 +87,9 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
         self._hold_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
+        # Classes for the terminal's size before the first styling: setting them only on
+        # the first resize would style every widget twice before the first frame.
+        self._set_size_classes(self.app.size)
         yield Header()
         with Horizontal(id="panes"):
             with Vertical(id="left"):
@@ -126,8 +131,12 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
         self.topics_pane.clear_topics("Loading…")
         self._update_title()
         self.topics_pane.focus()
-        self.load_start()
-        self.load_forums()
+        # The first frame shows what the cache has (no worker, no await); the forum comes after.
+        painted = self._paint_groups_from_cache()
+        if painted:
+            self.load_topics(fetch_after_refresh=True)
+        self.call_after_refresh(self.load_start, painted=painted)
+        self.call_after_refresh(self.load_forums)
         self.watch(self.reader, "cursor", self._cursor_moved, init=False)
         self.set_interval(TIMINGS_EVERY, self.send_read_state)
         self._watch_request_policy()
@@ -136,11 +145,14 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
         self._unwatch_request_policy()
 
     def on_resize(self) -> None:
-        width = self.size.width
+        self._set_size_classes(self.size)
+
+    def _set_size_classes(self, size: Size) -> None:
+        width = size.width
         self.set_class(width < NARROW_WIDTH, "-narrow")
         self.set_class(NARROW_WIDTH <= width < WIDE_WIDTH, "-medium")
         self.set_class(width >= WIDE_WIDTH, "-wide")
-        self.set_class(self.size.height < SHORT_HEIGHT, "-short")
+        self.set_class(size.height < SHORT_HEIGHT, "-short")
 
     def watch_reading(self, reading: bool) -> None:
         self.set_class(reading, "-reading")
@@ -173,17 +185,29 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
 
     # ----------------------------------------------------------------- loading
 
+    def _paint_groups_from_cache(self) -> bool:
+        """Show the cached site title and groups at once; False when none are cached."""
+        cached_groups = self.service.cached_groups()
+        if cached_groups is None:
+            return False
+        cached_site = self.service.cached_site()
+        title = cached_site.value.title if cached_site is not None else None
+        self._show_groups(cached_groups.value, title, reload_topics=False)
+        return True
+
     @work(exclusive=True, group="start", exit_on_error=False)
-    async def load_start(self, *, refresh: bool = False) -> None:
+    async def load_start(self, *, refresh: bool = False, painted: bool = False) -> None:
         """Show the forum's title and groups: at once from the cache, then from the forum
         when the cache is missing or stale (``refresh``: always ask the forum, e.g. after
-        logging in). Unreachable with a cache: read offline and reconnect by itself;
-        unreachable without one: leave with the reason."""
+        logging in; ``painted``: the cached groups and topics are on screen already).
+        Unreachable with a cache: read offline and reconnect by itself; unreachable
+        without one: leave with the reason."""
         cached_site = self.service.cached_site()
         cached_groups = self.service.cached_groups()
         if cached_groups is not None and not refresh:
             title = cached_site.value.title if cached_site is not None else None
-            self._show_groups(cached_groups.value, title)
+            if not painted:
+                self._show_groups(cached_groups.value, title)
             if cached_groups.fresh and cached_site is not None and cached_site.fresh:
                 # Nothing to fetch: one small request says whether the forum is there.
                 if not self.service.offline and not await self.service.probe():
@@ -237,34 +261,66 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
                 f"{waiting} unsent {noun} waiting: press D to see them.", markup=False, timeout=8
             )
 
-    @work(exclusive=True, group="topics", exit_on_error=False)
-    async def load_topics(self, *, append: bool = False, refresh: bool = False) -> None:
+    def load_topics(
+        self, *, append: bool = False, refresh: bool = False, fetch_after_refresh: bool = False
+    ) -> None:
         """Show the first (or, with ``append``, the next) page of the topic list: at once
         from the cache, then from the forum unless the cached page is fresh (``refresh``:
-        always ask)."""
-        group, view = self.group, self.view
+        always ask; ``fetch_after_refresh``: ask once the screen has been drawn, as at
+        start-up, where the first request also loads the HTTP stack)."""
         page = self._next_page if append else 0
         if page is None:
             return
-        group_id = group.id if group else None
-        cached = self.service.cached_topics(group_id, view=view, page=page)
+        group_id = self.group.id if self.group else None
+        cached = self.service.cached_topics(group_id, view=self.view, page=page)
         if cached is not None:
             self._show_topics(cached.value, append=append, age=cached.age())
             if cached.fresh and not refresh:
                 return
         else:
             self._set_topics_title()
-        quietly = background() if cached is not None and not refresh else nullcontext()
+        fetch = partial(
+            self.fetch_topics,
+            self.group,
+            self.view,
+            page,
+            append=append,
+            shown=cached is not None,
+            refresh=refresh,
+        )
+        if fetch_after_refresh:
+            self.call_after_refresh(fetch)
+        else:
+            fetch()
+
+    @work(exclusive=True, group="topics", exit_on_error=False)
+    async def fetch_topics(
+        self,
+        group: Group | None,
+        view: str,
+        page: int,
+        *,
+        append: bool,
+        shown: bool,
+        refresh: bool = False,
+    ) -> None:
+        """Ask the forum for a page of ``group``'s topic list in ``view`` and show it, unless
+        the user has moved on (``shown``: a cached copy is on screen meanwhile, so this is
+        background work unless ``refresh``)."""
+        if (group, view) != (self.group, self.view):
+            return
+        group_id = group.id if group else None
+        quietly = background() if shown and not refresh else nullcontext()
         try:
             with quietly:
                 result = await self.service.topics(group_id, view=view, page=page)
         except ForumError as error:
             if (group, view) != (self.group, self.view):
                 return
-            if cached is not None and isinstance(error, NetworkError):
+            if shown and isinstance(error, NetworkError):
                 self._went_offline(error)
                 return
-            if not append and cached is None and isinstance(error, NetworkError):
+            if not append and not shown and isinstance(error, NetworkError):
                 self._went_offline(error)
                 self.topics_pane.clear_topics(
                     "Offline, and this list is not cached. It loads when the forum is back; "
@@ -272,7 +328,7 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
                 )
                 return
             self._load_failed(error)
-            if not append and cached is None:
+            if not append and not shown:
                 self.topics_pane.clear_topics("Could not load topics. Press ctrl+r to retry.")
             return
         if (group, view) != (self.group, self.view):
@@ -377,12 +433,27 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
 
     @staticmethod
     def _index_for_number(state, post_number: int) -> int:  # type: ignore[no-untyped-def]
-        for index, pid in enumerate(state.thread.post_ids):
+        """Where post ``post_number`` is in the stream: exact when it is loaded, else
+        estimated from the loaded posts around it (numbers follow the stream closely, with
+        gaps where posts were deleted)."""
+        ids = state.thread.post_ids
+        below: tuple[int, int] | None = None  # (index, number) of the last loaded post before
+        for index, pid in enumerate(ids):
             post = state.posts.get(pid)
-            if post is not None and post.number >= post_number:
+            if post is None:
+                continue
+            if post.number == post_number:
                 return index
-        # Not loaded yet: post numbers usually follow the stream closely.
-        return max(0, min(post_number - 1, len(state.thread.post_ids) - 1))
+            if post.number < post_number:
+                below = (index, post.number)
+                continue
+            # The first loaded post after it: the post is before this one.
+            if below is None:
+                return max(0, index - (post.number - post_number))
+            return min(index, below[0] + (post_number - below[1]))
+        if below is not None:
+            return min(len(ids) - 1, below[0] + (post_number - below[1]))
+        return max(0, min(post_number - 1, len(ids) - 1))
 
     @work(group="posts", exit_on_error=False)
     async def load_posts(self, topic_id: str, post_ids: list[str]) -> None:
@@ -541,6 +612,8 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
         return False
 
     def _open_composer(self, request: ComposerRequest) -> None:
+        from termforum.ui.screens.composer import ComposerScreen  # loaded when first needed
+
         def done(outcome: SendOutcome | None) -> None:
             if outcome is None:
                 return

@@ -15,12 +15,15 @@ from termforum.errors import ForumError
 from termforum.models import SearchHit
 from termforum.render import text
 from termforum.service import ForumService
+from termforum.ui.styles import SCREENS_CSS
 
 __all__ = ["SearchScreen"]
 
 
 class SearchScreen(ModalScreen[SearchHit | None]):
     """A search box over a list of results; dismissed with the chosen hit (or ``None``)."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close", id="close_search"),

@@ -11,6 +11,7 @@ from termforum.errors import ForumError
 from termforum.models import Topic
 from termforum.render import text
 from termforum.service import ForumService
+from termforum.ui.styles import SCREENS_CSS
 from termforum.ui.widgets.reader import ThreadView
 
 __all__ = ["TopicPreviewScreen"]
@@ -18,6 +19,8 @@ __all__ = ["TopicPreviewScreen"]
 
 class TopicPreviewScreen(ModalScreen[None]):
     """A thread reader in a box; escape returns to whatever was underneath."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [Binding("escape,q,u", "dismiss", "Back to the draft", id="close_preview")]
 

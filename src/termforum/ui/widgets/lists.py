@@ -109,17 +109,21 @@ class TopicList(ListPane):
         return list(self._topics.values())
 
     def set_topics(self, topics: Iterable[Topic], *, has_more: bool, append: bool = False) -> None:
-        """Show ``topics`` (or add them at the end with ``append``)."""
+        """Show ``topics`` (or add them at the end with ``append``). The highlight stays on
+        the topic it was on when that topic is still listed (a refresh that arrives while
+        the user moves through the list does not send them back to the top)."""
         fresh = [topic for topic in topics if not append or topic.id not in self._topics]
         options = [Option(self._prompt(topic), id=topic.id) for topic in fresh]
         if append:
             self._topics.update((topic.id, topic) for topic in fresh)
             self.add_options(options)
         else:
+            current = self.highlighted_option.id if self.highlighted_option else None
             self._topics = {topic.id: topic for topic in fresh}
             self.set_options(options)
             if options:
-                self.highlighted = 0
+                kept = current in self._topics
+                self.highlighted = self.get_option_index(current) if kept else 0
         self.has_more = has_more
         self._asked_more = False
 
