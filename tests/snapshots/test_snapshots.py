@@ -46,7 +46,7 @@ async def _welcome_open(pilot) -> None:  # type: ignore[no-untyped-def]
     await _topics_loaded(pilot)
     await pilot.press("enter")
     reader = pilot.app.screen.reader
-    await settle(pilot, lambda: reader.selected_post is not None)
+    await settle(pilot, lambda: reader.selected_post is not None and not reader.highlighting)
     await pilot.pause(0.2)
 
 

@@ -131,6 +131,24 @@ def test_code_with_a_language_is_highlighted() -> None:
     assert keyword and string and keyword != string
 
 
+def test_code_waits_plain_for_its_highlighter_then_shows_highlighted() -> None:
+    # In a process of its own, so no other test has loaded the highlighter already.
+    code = (
+        "from termforum.render import render_html, lexer_is_loaded, load_lexer\n"
+        "body = render_html('<pre><code class=\"lang-python\">def f(): pass</code></pre>')\n"
+        "def styled():\n"
+        "    line = body.lines(80, load_lexers=False)[0]\n"
+        "    return bool([s for s in line.spans if 'def' in line.plain[s.start:s.end]])\n"
+        "print(sorted(body.languages), lexer_is_loaded('python'), styled(), styled())\n"
+        "load_lexer('python')\n"
+        "print(lexer_is_loaded('python'), styled())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    # Plain while the highlighter is not loaded (and that layout is not kept), then coloured.
+    assert result.stdout.split("\n")[:2] == ["['python'] False False False", "True True"]
+
+
 def test_code_without_a_language_is_not_highlighted() -> None:
     lines = render_html("<pre><code>def greet(name): pass</code></pre>").lines(80)
     assert not styles_of(lines[0], "def")

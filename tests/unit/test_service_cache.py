@@ -228,3 +228,27 @@ async def test_search_offline_looks_in_the_cache(make_service, wire: Wire) -> No
     hits = await make_service().search(word)
 
     assert any(hit.topic.id == TOPIC for hit in hits)
+
+
+async def test_a_long_cached_topic_reopens_with_the_posts_where_reading_resumes(
+    make_service,  # type: ignore[no-untyped-def]
+    wire: Wire,
+) -> None:
+    first = make_service()
+    page = await first.topics(view="top")
+    long_topic = max(page.topics, key=lambda topic: topic.posts_count)
+    state = await first.open_thread(long_topic.id)
+    ids = state.thread.post_ids
+    assert len(ids) >= 10_000
+    loaded = await first.load_posts(long_topic.id, ids[4_990:5_060])
+    resume = next(post for post in loaded if post.id == ids[5_000])
+    first.mark_read(long_topic.id, resume.number)
+    sent = len(wire.requests)
+
+    again = make_service()  # a new run: the thread and those posts come from the cache
+    reopened = await again.open_thread(long_topic.id)
+
+    assert len(wire.requests) == sent
+    assert reopened.from_cache and reopened.last_read == resume.number
+    assert ids[5_000] in reopened.posts and ids[5_010] in reopened.posts
+    assert ids[0] not in reopened.posts  # cached too, but far from where reading resumes

@@ -16,11 +16,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import accumulate
 
 from rich.segment import Segment
-from textual import events
+from textual import events, work
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -30,7 +30,14 @@ from textual.scrollbar import ScrollDown, ScrollTo, ScrollUp
 from textual.strip import Strip
 
 from termforum.models import Post, Thread
-from termforum.render import Link, RenderedBody, render_html, text
+from termforum.render import (
+    Link,
+    RenderedBody,
+    lexer_is_loaded,
+    load_lexer,
+    render_html,
+    text,
+)
 from termforum.ui.bindings import READER_BINDINGS
 from termforum.ui.format import relative_time
 
@@ -42,16 +49,23 @@ _PLACEHOLDER_HEIGHT = 3
 """Lines an unloaded post takes (and the first estimate of any post)."""
 _RENDER_CACHE_SIZE = 600
 """Rendered bodies kept in memory; posts far away are re-rendered when needed."""
+_MEASURED_KEEP = 500
+"""Laid-out posts kept in memory (several screens around the view; far ones are laid out
+again when they come back into view)."""
 _PREFETCH_SCREENS = 2
 """How many screens beyond the view to measure and load ahead."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Measured:
-    """A post laid out at one width: its lines (without gutter)."""
+    """A post laid out at one width: its lines (without gutter), and those lines drawn."""
 
     width: int
     lines: tuple[Content, ...]
+    strips: dict[int, Strip] = field(default_factory=dict)
+    """Drawn lines by offset, right of the gutter (for ``style``)."""
+    style: object = None
+    """The base style the strips were drawn with (a theme change draws them again)."""
 
 
 class ThreadView(ScrollView, can_focus=True):
@@ -71,8 +85,8 @@ class ThreadView(ScrollView, can_focus=True):
     }
     """
 
-    cursor: reactive[int] = reactive(0, init=False, always_update=True)
-    """Index (in the stream) of the selected post."""
+    cursor: reactive[int] = reactive(0, init=False, always_update=True, repaint=False)
+    """Index (in the stream) of the selected post (a move repaints two gutters, not the view)."""
 
     @dataclass
     class NeedPosts(Message):
@@ -92,11 +106,19 @@ class ThreadView(ScrollView, can_focus=True):
         self._heights: list[int] = []
         self._offsets: list[int] = [0]
         self._offsets_dirty = False
-        self._measured: dict[str, _Measured] = {}
+        self._measured: OrderedDict[str, _Measured] = OrderedDict()
+        """Laid-out posts, the most recently used last (at most ``_MEASURED_KEEP``; the
+        heights of all of them stay in ``_heights``)."""
         self._bodies: OrderedDict[tuple[str, int, int], RenderedBody] = OrderedDict()
         self._revealed: set[str] = set()
         """Posts whose spoilers and details the user asked to see (``s``)."""
         self._requested: set[str] = set()
+        self._layout_version = 0
+        """Bumped whenever a post is laid out anew or changes height: the view must repaint."""
+        self._measured_plain: set[str] = set()
+        """Posts laid out with plain code while their highlighters load."""
+        self._lexers_loading: set[str] = set()
+        """Languages whose highlighters were asked for (each is loaded once per process)."""
         self._follow_cursor = True
         self.new_after: int | None = None
         """Posts numbered above this are marked new (read up to it on an earlier visit)."""
@@ -158,6 +180,11 @@ class ThreadView(ScrollView, can_focus=True):
     def post_count(self) -> int:
         """Number of posts in the stream."""
         return len(self._ids)
+
+    @property
+    def highlighting(self) -> bool:
+        """Whether code in view is shown plain while its highlighter loads."""
+        return bool(self._measured_plain)
 
     @property
     def selected_post(self) -> Post | None:
@@ -224,29 +251,42 @@ class ThreadView(ScrollView, can_focus=True):
                 self._refresh_post(index)
 
     def _refresh_post(self, index: int) -> None:
+        """Repaint the cursor gutter of post ``index`` where it is in view (a few cells)."""
         start, end = self._post_span(index)
         top = self.scroll_offset.y
         height = self.scrollable_content_region.height
         first, last = max(start, top), min(end, top + height)
         if first < last:
-            self.refresh(Region(0, first - top, self.scrollable_content_region.width, last - first))
+            self.refresh(Region(0, first - top, _GUTTER, last - first))
 
     def _scroll_to_post(self, index: int, *, top: bool = False) -> None:
         """Bring post ``index`` into view and keep it there while posts around it load."""
         self._follow_cursor = True
+        version = self._layout_version
         self._measure_from(index)
-        self._set_scroll_y(self._target_for(index, top=top))
+        target = self._target_for(index, top=top)
+        if target == self.scroll_offset.y and version == self._layout_version:
+            return  # the view stays as it is: only the two gutters repaint (watch_cursor)
+        self._set_scroll_y(target)
         self._prepare_view()
 
     def _target_for(self, index: int, *, top: bool = False) -> int:
-        """Scroll offset that shows post ``index``: unchanged when the whole post is in view,
-        otherwise with the post's first line at the top of the view (reading order)."""
+        """Scroll offset that shows post ``index``: unchanged when the whole post is in view.
+
+        Otherwise the view turns a page, as a pager does: going down, the post's first line
+        comes to the top of the view; going up, its last line comes to the bottom (so the
+        next ``k`` presses move within the view). A post taller than the view shows from
+        its first line. ``top``: always put its first line at the top."""
         start, end = self._post_span(index)
         view_top = self.scroll_offset.y
         height = self.scrollable_content_region.height or 1
-        if top or start < view_top or end > view_top + height:
+        if top:
             return start
-        return view_top
+        if view_top <= start and end <= view_top + height:
+            return view_top  # all of it is in view
+        if end - start >= height or start > view_top:
+            return start
+        return max(0, end - height)
 
     def _scroll_lines(self, delta: int) -> None:
         self._follow_cursor = False
@@ -254,10 +294,10 @@ class ThreadView(ScrollView, can_focus=True):
         self._prepare_view()
 
     def _set_scroll_y(self, y: int) -> None:
+        """Scroll to ``y`` (clamped); scrolling repaints the view by itself."""
         self._sync_virtual_size()
         limit = max(0, self._total_height() - self.scrollable_content_region.height)
         self._apply_scroll(max(0, min(y, limit)))
-        self.refresh()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         """Measure and load what comes into view (mouse wheel, scrollbar)."""
@@ -327,6 +367,7 @@ class ThreadView(ScrollView, can_focus=True):
         width = self._content_width()
         measured = self._measured.get(pid)
         if measured is not None and measured.width == width:
+            self._measured.move_to_end(pid)
             return measured.lines
         post = self._posts.get(pid)
         if post is None:
@@ -339,9 +380,14 @@ class ThreadView(ScrollView, can_focus=True):
         else:
             lines = self._render_post(post, width)
             self._measured[pid] = _Measured(width, lines)
+            self._measured.move_to_end(pid)
+            if len(self._measured) > _MEASURED_KEEP:
+                self._measured.popitem(last=False)
+            self._layout_version += 1
         if self._heights[index] != len(lines):
             self._heights[index] = len(lines)
             self._offsets_dirty = True
+            self._layout_version += 1
         return lines
 
     def _guess_number(self, index: int) -> int | None:
@@ -392,8 +438,30 @@ class ThreadView(ScrollView, can_focus=True):
     def _render_post(self, post: Post, width: int) -> tuple[Content, ...]:
         header = self._header(post)
         shown = post.id in self._revealed
-        body = self._body(post).lines(width, reveal_spoilers=shown, expand_details=shown)
+        rendered = self._body(post)
+        body = rendered.lines(width, reveal_spoilers=shown, expand_details=shown, load_lexers=False)
+        missing = {lang for lang in rendered.languages if not lexer_is_loaded(lang)}
+        if missing:
+            # Shown plain now, highlighted as soon as the highlighter has loaded.
+            self._measured_plain.add(post.id)
+            todo = missing - self._lexers_loading
+            if todo:
+                self._lexers_loading |= todo
+                self._load_lexers(frozenset(todo))
         return (*header.wrap(width), *body, Content(""))
+
+    @work(thread=True, group="lexers")
+    def _load_lexers(self, languages: frozenset[str]) -> None:
+        """Load highlighters off the UI thread, then lay out again what was shown plain."""
+        for lang in languages:
+            load_lexer(lang)
+        self.app.call_from_thread(self._lexers_loaded)
+
+    def _lexers_loaded(self) -> None:
+        for pid in self._measured_plain:
+            self._measured.pop(pid, None)
+        self._measured_plain.clear()
+        self._prepare_view()
 
     def _header(self, post: Post) -> Content:
         parts: list[Content | tuple[str, str] | str] = [text(post.author, "bold $primary")]
@@ -434,6 +502,7 @@ class ThreadView(ScrollView, can_focus=True):
         """
         if not self._ids or not self.is_mounted:
             return
+        version = self._layout_version
         top = self.scroll_offset.y
         height = self.scrollable_content_region.height or 24
         anchor = self.cursor if self._follow_cursor else self._index_at(top)
@@ -458,7 +527,10 @@ class ThreadView(ScrollView, can_focus=True):
         if new_top != self.scroll_offset.y:
             self._apply_scroll(new_top)
         self._request_missing(max(0, above), below)
-        self.refresh()
+        if self._layout_version != version:
+            # Posts were laid out or changed height: what the view shows changed. (A cursor
+            # step among posts already laid out repaints only its two gutters.)
+            self.refresh()
 
     def _request_missing(self, first: int, last: int) -> None:
         if self.thread is None:
@@ -479,7 +551,7 @@ class ThreadView(ScrollView, can_focus=True):
     # ----------------------------------------------------------------- rendering
 
     def render_line(self, y: int) -> Strip:
-        """Render one line of the view."""
+        """Render one line of the view (drawn lines are kept with their post's layout)."""
         width = self.scrollable_content_region.width
         rich_style = self.rich_style
         if not self._ids:
@@ -489,18 +561,25 @@ class ThreadView(ScrollView, can_focus=True):
             return Strip.blank(width, rich_style)
         index = self._index_at(line_no)
         lines = self._lines_for(index)
-        start = self._post_span(index)[0]
-        offset = line_no - start
+        offset = line_no - self._post_span(index)[0]
         if offset >= len(lines):
             return Strip.blank(width, rich_style)
-        content = lines[offset]
-        base = self.visual_style
-        segments: list[Segment] = []
         if index == self.cursor:
             cursor_style = self.get_component_rich_style("thread-view--cursor")
-            segments.append(Segment("▌ ", cursor_style))
+            gutter = Strip([Segment("▌ ", cursor_style)], _GUTTER)
         else:
-            segments.append(Segment(" " * _GUTTER, rich_style))
-        segments.extend(content.render_segments(base))
-        strip = Strip(segments)
-        return strip.crop_extend(0, width, rich_style)
+            gutter = Strip([Segment(" " * _GUTTER, rich_style)], _GUTTER)
+        base = self.visual_style
+        measured = self._measured.get(self._ids[index])
+        if measured is not None and measured.style != base:
+            measured.strips.clear()
+            measured.style = base
+        body = measured.strips.get(offset) if measured is not None else None
+        if body is None:
+            room = max(0, width - _GUTTER)
+            body = Strip(lines[offset].render_segments(base)).crop_extend(0, room, rich_style)
+            # Neighbouring pieces of one style become one segment: fewer style changes sent.
+            body = body.simplify()
+            if measured is not None:
+                measured.strips[offset] = body
+        return Strip.join([gutter, body])
