@@ -35,8 +35,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-import tomli_w
-
 from termforum.auth import Credentials, Secret
 from termforum.errors import TermforumError
 from termforum.files import write_atomically
@@ -534,4 +532,6 @@ def _dump(data: dict[str, Any]) -> bytes:
     document = {name: value for name, value in data.items() if name != "accounts"}
     if accounts:
         document["accounts"] = accounts
+    import tomli_w  # only when writing: reading a key needs tomllib alone
+
     return tomli_w.dumps(document).encode("utf-8")

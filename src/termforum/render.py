@@ -53,10 +53,8 @@ __all__ = [
     "TIME_BUDGET",
     "Link",
     "RenderedBody",
-    "body_text",
     "render_html",
     "render_markdown",
-    "text",
 ]
 
 MAX_CHARS = 400_000
@@ -216,19 +214,6 @@ class RenderedBody:
             _PLAIN_WIDTH, reveal_spoilers=reveal_spoilers, expand_details=expand_details
         )
         return "\n".join(line.plain.rstrip() for line in lines).replace("\u00a0", " ")
-
-
-def text(value: str, style: str = "") -> Content:
-    """A one-line server field (title, username, tag…) as safe Content.
-
-    :func:`~termforum.sanitize.clean_line` is applied; the value is never parsed as markup.
-    """
-    return Content.styled(clean_line(value), style) if style else Content(clean_line(value))
-
-
-def body_text(value: str, style: str = "") -> Content:
-    """Multi-line server text (a bio, an error page) as safe Content; never markup."""
-    return Content.styled(clean_text(value), style) if style else Content(clean_text(value))
 
 
 def render_html(

@@ -22,23 +22,22 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from termforum.auth import ANONYMOUS, Credentials
 from termforum.backends import Backend
-from termforum.drafts import Draft, DraftKey, DraftLocked, DraftSession, DraftStore
 from termforum.errors import ForumError, NetworkError, ServerError
 from termforum.models import Group, Post, PostLimits, SearchHit, Site, Thread, Topic, TopicPage
-from termforum.outbox import OutgoingPost, SendOutcome, send_post
 from termforum.priority import background
 
 if TYPE_CHECKING:
     import httpx
 
+    from termforum.drafts import Draft, DraftKey, DraftSession, DraftStore
     from termforum.netpolicy import RequestPolicy
+    from termforum.outbox import SendOutcome
     from termforum.store import Cache, CacheScope
 
 __all__ = [
     "ConnectionState",
     "ForumService",
     "Freshness",
-    "SendOutcome",
     "Snapshot",
     "ThreadState",
 ]
@@ -156,8 +155,7 @@ class ForumService:
         self._threads: dict[str, ThreadState] = {}
         self._groups: list[Group] | None = None
         self._seen_topics: dict[str, Topic] = {}
-        self.drafts = drafts if drafts is not None else DraftStore()
-        """Where drafts are kept (files, never the cache)."""
+        self._drafts = drafts
         self.limits = PostLimits()
         """The forum's length rules for posts (defaults until the forum says otherwise)."""
         self._limits_loaded = False
@@ -184,6 +182,15 @@ class ForumService:
         shown to another."""
         if self._cache is not None:
             self.cache = self._cache.scope(self._cache_key, self.username)
+
+    @property
+    def drafts(self) -> DraftStore:
+        """Where drafts are kept (files, never the cache); opened when first needed."""
+        if self._drafts is None:
+            from termforum.drafts import DraftStore
+
+            self._drafts = DraftStore()
+        return self._drafts
 
     @property
     def backend(self) -> Backend:
@@ -548,12 +555,16 @@ class ForumService:
         group_id: str | None = None,
     ) -> DraftKey:
         """The key of the draft for this forum and target."""
+        from termforum.drafts import DraftKey
+
         return DraftKey(self.name, kind, topic_id, reply_to, post_id, group_id)  # type: ignore[arg-type]
 
     def open_draft(self, key: DraftKey) -> tuple[DraftSession | None, Draft | None, bool]:
         """Open the draft ``key`` for writing: ``(session, saved draft, read_only)``.
 
         When another termforum holds it, the draft opens read-only (no session)."""
+        from termforum.drafts import DraftLocked
+
         try:
             session = self.drafts.open(key)
         except DraftLocked:
@@ -570,6 +581,8 @@ class ForumService:
         topic_title: str | None = None,
     ) -> Draft:
         """A draft of what is on screen."""
+        from termforum.drafts import Draft
+
         return Draft(key, title=title, body=body, tags=tags, topic_title=topic_title)
 
     def save_draft(self, session: DraftSession | None, draft: Draft) -> None:
@@ -599,6 +612,8 @@ class ForumService:
     ) -> SendOutcome:
         """Send ``draft`` once. The draft is saved first and deleted only when the forum has
         the text; on any failure it stays, with the reason in its note."""
+        from termforum.outbox import OutgoingPost, send_post
+
         key = draft.key
         unconfirmed = (
             session is not None

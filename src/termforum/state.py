@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from termforum.files import write_atomically
 from termforum.paths import app_paths, ensure_private_dir
 
@@ -86,6 +84,8 @@ def save_state(state: AppState) -> None:
     """
     path = state_file()
     ensure_private_dir(path.parent)
+    import tomli_w  # only when saving
+
     write_atomically(path, tomli_w.dumps(_to_toml(state)).encode("utf-8"))
 
 

@@ -102,8 +102,9 @@ def test_source_does_not_import_textual_or_rich(name: str) -> None:
 
 
 def test_starting_from_the_cache_loads_no_http_stack_until_the_first_request() -> None:
-    # Start-up paints the first screen from the cache: the HTTP stack, the highlighter and
-    # the demo forum load later (when the first request is made, code shown, --demo).
+    # Start-up paints the first screen from the cache: the HTTP stack, the post renderer, the
+    # highlighter, drafts, the outbox and the demo forum load later (at the first request,
+    # post shown, composer opened, --demo).
     code = (
         "import sys\n"
         "from termforum.accounts import Accounts\n"
@@ -113,7 +114,9 @@ def test_starting_from_the_cache_loads_no_http_stack_until_the_first_request() -
         "forum = ForumConfig(name='f', url='http://127.0.0.1:9')\n"
         "accounts = Accounts.single(forum, ANONYMOUS, use_cache=False)\n"
         "service = accounts.open(forum)\n"
-        "early = [m for m in ('httpx', 'pygments', 'termforum.demo') if m in sys.modules]\n"
+        "late = ('httpx', 'pygments', 'termforum.render', 'termforum.drafts', 'termforum.outbox',"
+        " 'tomli_w', 'termforum.demo')\n"
+        "early = [m for m in late if m in sys.modules]\n"
         "service.backend\n"
         "print(early, service.connected, 'httpx' in sys.modules)\n"
     )

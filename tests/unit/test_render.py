@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from textual.content import Content
 
-from termforum.render import Link, RenderedBody, body_text, render_html, render_markdown, text
+from termforum.plain import body_text, text
+from termforum.render import Link, RenderedBody, render_html, render_markdown
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "discourse"
 BASE = "https://forum.example/"

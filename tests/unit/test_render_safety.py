@@ -22,7 +22,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 import termforum.render as render
-from termforum.render import RenderedBody, render_html, render_markdown, text
+from termforum.plain import text
+from termforum.render import RenderedBody, render_html, render_markdown
 from termforum.sanitize import clean_line
 
 FORBIDDEN = re.compile(

@@ -17,8 +17,8 @@ from termforum import gcpause
 from termforum.accounts import Accounts
 from termforum.config import ForumConfig
 from termforum.errors import ConfigError, TermforumError
+from termforum.plain import text
 from termforum.redact import ScrubbingWriter
-from termforum.render import text
 from termforum.service import ForumService
 from termforum.state import AppState, load_state, save_state
 from termforum.ui.bindings import APP_BINDINGS

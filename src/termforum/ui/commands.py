@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 
 from termforum.models import TOPIC_VIEWS, Group
-from termforum.render import text
+from termforum.plain import text
 
 __all__ = ["ForumCommands"]
 

@@ -27,9 +27,11 @@ from textual.widgets.option_list import Option
 from termforum.drafts import Draft
 from termforum.errors import TermforumError
 from termforum.models import Topic
+from termforum.outbox import SendOutcome
+from termforum.plain import text
 from termforum.preflight import PostCheck, check_post
-from termforum.render import render_markdown, text
-from termforum.service import ForumService, SendOutcome
+from termforum.render import render_markdown
+from termforum.service import ForumService
 from termforum.ui.bindings import COMPOSER_BINDINGS
 from termforum.ui.screens.composer_request import ComposerRequest, quote_block
 from termforum.ui.styles import SCREENS_CSS

@@ -7,11 +7,14 @@ composer (its editor widgets) before someone starts writing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from termforum.drafts import DraftKey
 from termforum.models import Group, Post, Topic
+
+if TYPE_CHECKING:
+    from termforum.drafts import DraftKey
 
 __all__ = ["ComposerRequest", "quote_block"]
 

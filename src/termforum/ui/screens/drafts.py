@@ -11,7 +11,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from termforum.drafts import Draft
-from termforum.render import text
+from termforum.plain import text
 from termforum.service import ForumService
 from termforum.ui.format import relative_time
 from termforum.ui.styles import SCREENS_CSS

@@ -22,7 +22,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from termforum.render import Link, text
+from termforum.plain import text
+from termforum.render import Link
 from termforum.ui.bindings import LINK_BINDINGS
 from termforum.ui.styles import SCREENS_CSS
 

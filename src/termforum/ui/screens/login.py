@@ -25,7 +25,7 @@ from termforum.auth import Credentials
 from termforum.config import ForumConfig
 from termforum.errors import AuthError, ForumError, TermforumError
 from termforum.login import LoginError, LoginRequest, extract_payload, local_browser_available
-from termforum.render import text
+from termforum.plain import text
 from termforum.service import ForumService
 from termforum.ui.bindings import LOGIN_BINDINGS
 from termforum.ui.styles import SCREENS_CSS

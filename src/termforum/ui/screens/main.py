@@ -23,12 +23,11 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar
 
-from termforum.drafts import Draft
 from termforum.errors import AuthError, ForumError, NetworkError, NotFound
 from termforum.models import TOPIC_VIEWS, Group, Post, SearchHit, Topic, TopicPage
+from termforum.plain import text
 from termforum.priority import background
-from termforum.render import text
-from termforum.service import ConnectionState, ForumService, SendOutcome, ThreadState
+from termforum.service import ConnectionState, ForumService, ThreadState
 from termforum.state import AppState
 from termforum.ui.bindings import SCREEN_BINDINGS
 from termforum.ui.format import format_age
@@ -41,6 +40,9 @@ from termforum.ui.widgets.reader import ThreadView
 
 if TYPE_CHECKING:
     from textual.timer import Timer
+
+    from termforum.drafts import Draft
+    from termforum.outbox import SendOutcome
 
 
 __all__ = ["MainScreen"]

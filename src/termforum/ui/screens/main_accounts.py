@@ -13,7 +13,7 @@ from textual import work
 from textual.binding import Binding
 
 from termforum.errors import TermforumError
-from termforum.render import text
+from termforum.plain import text
 from termforum.ui.widgets.forums import ForumEntry, ForumList
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.widgets import Label, ProgressBar
 
 from termforum.errors import ForumError
-from termforum.render import text
+from termforum.plain import text
 
 __all__ = ["RECONNECT_FIRST", "RECONNECT_MAX", "OfflineMixin"]
 

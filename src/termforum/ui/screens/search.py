@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from termforum.errors import ForumError
 from termforum.models import SearchHit
-from termforum.render import text
+from termforum.plain import text
 from termforum.service import ForumService
 from termforum.ui.styles import SCREENS_CSS
 

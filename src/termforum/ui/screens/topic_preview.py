@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 
 from termforum.errors import ForumError
 from termforum.models import Topic
-from termforum.render import text
+from termforum.plain import text
 from termforum.service import ForumService
 from termforum.ui.styles import SCREENS_CSS
 from termforum.ui.widgets.reader import ThreadView

@@ -17,7 +17,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from termforum.config import ForumConfig
-from termforum.render import text
+from termforum.plain import text
 from termforum.ui.widgets.lists import ListPane
 from termforum.ui.widgets.rows import Rows
 

@@ -17,7 +17,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from termforum.models import Group, Topic
-from termforum.render import text
+from termforum.plain import text
 from termforum.ui.bindings import LIST_BINDINGS
 from termforum.ui.format import count, relative_time
 from termforum.ui.widgets.rows import Rows

@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from textual import events, work
@@ -30,16 +31,12 @@ from textual.scrollbar import ScrollDown, ScrollTo, ScrollUp
 from textual.strip import Strip
 
 from termforum.models import Post, Thread
-from termforum.render import (
-    Link,
-    RenderedBody,
-    lexer_is_loaded,
-    load_lexer,
-    render_html,
-    text,
-)
+from termforum.plain import text
 from termforum.ui.bindings import READER_BINDINGS
 from termforum.ui.format import relative_time
+
+if TYPE_CHECKING:
+    from termforum.render import Link, RenderedBody
 
 __all__ = ["ThreadView"]
 
@@ -427,6 +424,9 @@ class ThreadView(ScrollView, can_focus=True):
         key = (post.id, post.version, hash(post.html))
         body = self._bodies.get(key)
         if body is None:
+            # Imported here: the start-up frame shows lists only and need not load the renderer.
+            from termforum.render import render_html
+
             body = render_html(post.html, base_url=self.base_url)
             self._bodies[key] = body
             if len(self._bodies) > _RENDER_CACHE_SIZE:
@@ -436,6 +436,8 @@ class ThreadView(ScrollView, can_focus=True):
         return body
 
     def _render_post(self, post: Post, width: int) -> tuple[Content, ...]:
+        from termforum.render import lexer_is_loaded
+
         header = self._header(post)
         shown = post.id in self._revealed
         rendered = self._body(post)
@@ -453,6 +455,8 @@ class ThreadView(ScrollView, can_focus=True):
     @work(thread=True, group="lexers")
     def _load_lexers(self, languages: frozenset[str]) -> None:
         """Load highlighters off the UI thread, then lay out again what was shown plain."""
+        from termforum.render import load_lexer
+
         for lang in languages:
             load_lexer(lang)
         self.app.call_from_thread(self._lexers_loaded)

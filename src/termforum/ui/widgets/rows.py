@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.segment import Segment
 from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.strip import Strip
@@ -38,11 +39,28 @@ class Rows(Visual):
     def render_strips(
         self, width: int, height: int | None, style: Style, options: RenderOptions
     ) -> list[Strip]:
-        """Render each line at ``width``."""
-        strips: list[Strip] = []
-        for line in self.layout(width):
-            strips.extend(line.render_strips(width, 1, style, options))
-        return strips[:height] if height is not None else strips
+        """Render each line at ``width``.
+
+        A laid-out line is already one row, so it goes straight to segments (``render`` folds
+        ``style`` in); Textual's general path (wrapping, alignment, selection offsets) runs
+        only when text is being selected.
+        """
+        lines = self.layout(width)[:height] if height is not None else self.layout(width)
+        if options.selection is not None or options.post_style is not None:
+            return [
+                strip for line in lines for strip in line.render_strips(width, 1, style, options)
+            ]
+        get_style = options.get_style
+        return [
+            Strip(
+                [
+                    Segment(part, part_style.rich_style)
+                    for part, part_style in line.render(style, end="", parse_style=get_style)
+                ],
+                line.cell_length,
+            )
+            for line in lines
+        ]
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
         """Wide enough for every line without cutting."""
