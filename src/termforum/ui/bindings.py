@@ -22,6 +22,7 @@ __all__ = [
     "SCREEN_BINDINGS",
     "BindingGroup",
     "binding_ids",
+    "key_for",
 ]
 
 
@@ -77,6 +78,13 @@ READER_BINDINGS: tuple[Binding, ...] = (
     Binding("b", "screen.bookmark", "Bookmark", id="bookmark", show=False),
     Binding("o", "screen.links", "Links", id="links"),
     Binding("s", "reveal", "Show hidden", id="reveal", show=False),
+    Binding("t", "toggle_tree", "Tree", id="toggle_tree"),
+    Binding("z", "toggle_branch", "Fold branch", id="toggle_branch", show=False),
+    Binding("Z", "toggle_all_branches", "Fold all", id="toggle_all_branches", show=False),
+    Binding("p", "parent_post", "Post answered", id="parent_post", show=False),
+    Binding("J", "next_sibling", "Next reply to same", id="next_sibling", show=False),
+    Binding("K", "previous_sibling", "Previous reply to same", id="previous_sibling", show=False),
+    Binding("n", "next_unread", "Next new", id="next_unread"),
 )
 
 COMPOSER_BINDINGS: tuple[Binding, ...] = (
@@ -115,3 +123,15 @@ def binding_ids() -> frozenset[str]:
     return frozenset(
         binding.id for group in BINDING_GROUPS for binding in group.bindings if binding.id
     )
+
+
+def key_for(binding_id: str, keymap: dict[str, str]) -> str:
+    """The first key that runs binding ``binding_id`` after the user's ``keymap`` (Textual's
+    key name, e.g. ``"t"`` or ``"ctrl+s"``); turn it into a label with ``App.get_key_display``."""
+    if binding_id in keymap:
+        return keymap[binding_id].split(",")[0].strip()
+    for group in BINDING_GROUPS:
+        for binding in group.bindings:
+            if binding.id == binding_id:
+                return binding.key.split(",")[0].strip()
+    raise KeyError(binding_id)

@@ -587,7 +587,7 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
         topic = self._topic
         if topic is None:
             return
-        cursor = self.reader.cursor
+        position = self.reader.stream_position
         try:
             state = await self.service.open_thread(topic.id, refresh=True)
         except ForumError as error:
@@ -596,7 +596,7 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
         if self._topic is topic:
             self._set_reader_title(state)
             self.reader.show_thread(
-                state.thread, state.posts.values(), start_at=cursor, new_after=state.last_read
+                state.thread, state.posts.values(), start_at=position, new_after=state.last_read
             )
 
     # ------------------------------------------------------------------ writing

@@ -14,6 +14,7 @@ from textual.binding import Binding
 
 from termforum.errors import TermforumError
 from termforum.plain import text
+from termforum.ui.bindings import key_for
 from termforum.ui.widgets.forums import ForumEntry, ForumList
 
 if TYPE_CHECKING:
@@ -88,8 +89,7 @@ class AccountsMixin:
     def _login_key(self) -> str:
         """The key that opens the login screen now (after the user's keymap)."""
         keymap: dict[str, str] = getattr(self.app, "keymap", {})
-        first = keymap.get("login", "L").split(",")[0].strip()
-        return self.app.get_key_display(Binding(first, ""))
+        return self.app.get_key_display(Binding(key_for("login", keymap), ""))
 
     def _login_refusal(self) -> str | None:
         """Why logging in is not offered here (``None``: it is)."""

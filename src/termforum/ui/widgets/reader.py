@@ -9,6 +9,11 @@ them and calls ``add_posts``.
 The cursor is a post, as in Discourse: ``j``/``k`` move it, the post under it is marked in the
 gutter, and it is kept in view. While heights change (posts arrive, posts above the view get
 measured), the first visible post stays where it is on screen.
+
+Two orders: the stream (chronological, as the forum shows it) and the reply tree (``t``,
+:mod:`termforum.thread_tree`), where each post follows the one it answers, drawn with guides,
+and branches fold (``z``). ``p`` goes to the post answered, ``J``/``K`` to the next and
+previous reply to the same post, ``n`` to the next new post not yet visited.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from textual import events, work
+from textual.binding import Binding
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -32,7 +38,8 @@ from textual.strip import Strip
 
 from termforum.models import Post, Thread
 from termforum.plain import text
-from termforum.ui.bindings import READER_BINDINGS
+from termforum.thread_tree import ThreadTree, TreeRow, build_tree
+from termforum.ui.bindings import READER_BINDINGS, key_for
 from termforum.ui.format import relative_time
 
 if TYPE_CHECKING:
@@ -55,9 +62,11 @@ _PREFETCH_SCREENS = 2
 
 @dataclass(slots=True)
 class _Measured:
-    """A post laid out at one width: its lines (without gutter), and those lines drawn."""
+    """A post laid out at one width (and place in the tree): its lines (without gutter), and
+    those lines drawn."""
 
-    width: int
+    key: tuple[object, ...]
+    """The width, and in the tree the guides and folded count the lines were made with."""
     lines: tuple[Content, ...]
     strips: dict[int, Strip] = field(default_factory=dict)
     """Drawn lines by offset, right of the gutter (for ``style``)."""
@@ -119,6 +128,20 @@ class ThreadView(ScrollView, can_focus=True):
         self._follow_cursor = True
         self.new_after: int | None = None
         """Posts numbered above this are marked new (read up to it on an earlier visit)."""
+        self._stream: list[str] = []
+        """Every post id in the order written; ``_ids`` is the order shown."""
+        self.tree_mode = False
+        """Whether posts show as a reply tree (``t``) instead of the stream."""
+        self._collapsed: set[str] = set()
+        """Posts whose replies are folded away in the tree."""
+        self._tree: ThreadTree | None = None
+        """The reply structure of the loaded posts (built when first needed)."""
+        self._rows: dict[str, TreeRow] = {}
+        """In the tree: each shown post's depth, guides and folded count."""
+        self._visited: set[str] = set()
+        """Posts the cursor has been on during this visit (``n`` skips them)."""
+        self._position: dict[str, int] = {}
+        """Post id → index in ``_ids``."""
 
     # ----------------------------------------------------------------- public API
 
@@ -132,20 +155,31 @@ class ThreadView(ScrollView, can_focus=True):
     ) -> None:
         """Show ``thread`` with the posts loaded so far; select the post at index ``start_at``.
 
-        Posts numbered above ``new_after`` (the last one read on an earlier visit) are marked
-        new."""
+        ``start_at`` counts in the order written. Posts numbered above ``new_after`` (the last
+        one read on an earlier visit) are marked new. Showing the same topic again (a refresh)
+        keeps the tree view and its folded branches."""
+        same_topic = self.thread is not None and self.thread.topic.id == thread.topic.id
         self.thread = thread
         self.new_after = new_after
-        self._ids = list(thread.post_ids)
+        self._stream = list(thread.post_ids)
         self._posts = {post.id: post for post in posts}
-        self._heights = [_PLACEHOLDER_HEIGHT] * len(self._ids)
         self._measured.clear()
         self._revealed.clear()
         self._requested.clear()
+        if not same_topic:
+            self.tree_mode = False
+            self._collapsed.clear()
+            self._visited.clear()
+        self._tree = None
+        self._arrange()
+        self._heights = [_PLACEHOLDER_HEIGHT] * len(self._ids)
         self._offsets_dirty = True
         self._sync_virtual_size()
         self._apply_scroll(0)
-        start = max(0, min(start_at, len(self._ids) - 1))
+        start = 0
+        if self._stream:
+            wanted = self._stream[max(0, min(start_at, len(self._stream) - 1))]
+            start = self._shown_index(wanted)
         self.cursor = start
         self._scroll_to_post(start, top=True)
         self.refresh()
@@ -159,19 +193,25 @@ class ThreadView(ScrollView, can_focus=True):
             self._requested.discard(post.id)
             changed = True
         if changed:
+            self._tree = None  # the replies of these posts may change the structure
+            if self.tree_mode:
+                self._rearrange()
             self._prepare_view()
             self.refresh()
 
     def show_new_post(self, post: Post) -> None:
         """A post was just written here: add it in place (no reload) and select it."""
-        if post.id not in self._posts and post.id not in self._ids:
-            self._ids.append(post.id)
-            self._heights.append(_PLACEHOLDER_HEIGHT)
-            self._offsets_dirty = True
+        if post.id not in self._posts and post.id not in self._stream:
+            self._stream.append(post.id)
+            if not self.tree_mode:
+                self._position[post.id] = len(self._ids)
+                self._ids.append(post.id)
+                self._heights.append(_PLACEHOLDER_HEIGHT)
+                self._offsets_dirty = True
             if self.thread is not None:
                 self.thread = replace(self.thread, post_ids=(*self.thread.post_ids, post.id))
         self.add_posts([post])
-        self._move_cursor(self._ids.index(post.id))
+        self._move_cursor(self._shown_index(post.id))
 
     @property
     def post_count(self) -> int:
@@ -182,6 +222,14 @@ class ThreadView(ScrollView, can_focus=True):
     def highlighting(self) -> bool:
         """Whether code in view is shown plain while its highlighter loads."""
         return bool(self._measured_plain)
+
+    @property
+    def stream_position(self) -> int:
+        """Where the post under the cursor is in the order written (0 when none)."""
+        if not self._ids:
+            return 0
+        pid = self._ids[self.cursor]
+        return self._stream.index(pid) if pid in self._stream else 0
 
     @property
     def selected_post(self) -> Post | None:
@@ -216,6 +264,194 @@ class ThreadView(ScrollView, can_focus=True):
         """Scroll up a screen."""
         self._scroll_lines(-max(1, self.scrollable_content_region.height - 1))
 
+    def action_toggle_tree(self) -> None:
+        """Show the posts as a reply tree, or back in the order written (``t``)."""
+        if not self._stream:
+            return
+        self.tree_mode = not self.tree_mode
+        self._rearrange()
+        if self.tree_mode:
+            missing = sum(1 for pid in self._stream if pid not in self._posts)
+            if missing:
+                self.notify(
+                    f"{missing:,} posts are not loaded yet: they hang under the first post "
+                    "until they load and find their place as you read.",
+                    markup=False,
+                    timeout=5,
+                )
+
+    def action_toggle_branch(self) -> None:
+        """Fold the replies under the post at the cursor away, or unfold them (``z``)."""
+        if not self._tree_only("z folds"):
+            return
+        pid = self._ids[self.cursor]
+        if not self._structure().children.get(pid):
+            self.notify("No replies hang under this post.", markup=False, timeout=3)
+            return
+        self._collapsed.symmetric_difference_update({pid})
+        self._rearrange()
+
+    def action_toggle_all_branches(self) -> None:
+        """Fold the replies under every answer to the topic, or unfold everything (``Z``)."""
+        if not self._tree_only("Z folds"):
+            return
+        if self._collapsed:
+            self._collapsed.clear()
+        else:
+            tree = self._structure()
+            root = self._stream[0]
+            self._collapsed = {pid for pid in tree.children.get(root, ()) if pid in tree.children}
+        self._rearrange()
+
+    def action_parent_post(self) -> None:
+        """Go to the post the one at the cursor answers (``p``); the first post when it
+        answers the topic itself."""
+        post = self.selected_post
+        if post is None or not self._stream:
+            return
+        if post.id == self._stream[0]:
+            self.notify("This is the first post: it answers nothing.", markup=False, timeout=3)
+            return
+        target = self._stream[0]
+        if post.reply_to is not None:
+            found = self._id_for_number(post.reply_to)
+            if found is None:
+                self.notify(
+                    f"Post #{post.reply_to} is not in this topic any more.", markup=False, timeout=3
+                )
+                return
+            target = found
+        self._go_to(target)
+
+    def _id_for_number(self, number: int) -> str | None:
+        """The id of post ``number``: exact when loaded, else estimated from loaded posts
+        before it (numbers follow the stream, with gaps where posts were deleted)."""
+        best: tuple[int, int] | None = None  # (stream index, number) of the closest below
+        for index, pid in enumerate(self._stream):
+            post = self._posts.get(pid)
+            if post is None:
+                continue
+            if post.number == number:
+                return pid
+            if post.number < number and (best is None or post.number > best[1]):
+                best = (index, post.number)
+        if best is None:
+            return None
+        guess = best[0] + (number - best[1])
+        if guess >= len(self._stream) or self._stream[guess] in self._posts:
+            return None  # that place holds another post: the one wanted is gone
+        return self._stream[guess]
+
+    def action_next_sibling(self) -> None:
+        """Go to the next reply to the same post (``J``)."""
+        self._sibling(1)
+
+    def action_previous_sibling(self) -> None:
+        """Go to the previous reply to the same post (``K``)."""
+        self._sibling(-1)
+
+    def action_next_unread(self) -> None:
+        """Go to the next new post not visited yet, in the order shown (``n``)."""
+        if not self._ids:
+            return
+        count = len(self._ids)
+        for step in range(1, count + 1):
+            index = (self.cursor + step) % count
+            pid = self._ids[index]
+            if pid not in self._visited and self._is_new(pid):
+                self._move_cursor(index)
+                return
+        self.notify("No new posts left to read in this topic.", markup=False, timeout=3)
+
+    def _is_new(self, pid: str) -> bool:
+        post = self._posts.get(pid)
+        if post is None:
+            return self.new_after is not None  # not loaded: new if it lies past what was read
+        if post.yours:
+            return False
+        return self.new_after is None or post.number > self.new_after
+
+    def _sibling(self, step: int) -> None:
+        if not self._ids:
+            return
+        pid = self._ids[self.cursor]
+        siblings = self._structure().siblings(pid)
+        at = siblings.index(pid) if pid in siblings else 0
+        if 0 <= at + step < len(siblings):
+            self._go_to(siblings[at + step])
+        else:
+            where = "after" if step > 0 else "before"
+            self.notify(f"No reply to the same post {where} this one.", markup=False, timeout=3)
+
+    def _go_to(self, pid: str) -> None:
+        """Put the cursor on post ``pid`` (on the fold that hides it, in a folded branch)."""
+        self._move_cursor(self._shown_index(pid))
+
+    def _tree_only(self, what: str) -> bool:
+        if self.tree_mode:
+            return True
+        keymap: dict[str, str] = getattr(self.app, "keymap", {})
+        key = self.app.get_key_display(Binding(key_for("toggle_tree", keymap), ""))
+        self.notify(f"{what} branches of the reply tree: press {key} first.", markup=False)
+        return False
+
+    # ------------------------------------------------------------------ the tree
+
+    def _structure(self) -> ThreadTree:
+        """The reply tree of the loaded posts (with the folded branches)."""
+        if self._tree is None:
+            posts = self._posts
+            self._tree = build_tree(
+                self._stream,
+                {pid: post.reply_to for pid, post in posts.items()},
+                {pid: post.number for pid, post in posts.items()},
+                self._collapsed,
+            )
+        return self._tree
+
+    def _arrange(self) -> None:
+        """Set the shown order from the stream, or from the tree in the tree view."""
+        if self.tree_mode:
+            rows = self._structure().rows
+            self._rows = {row.post_id: row for row in rows}
+            self._ids = [row.post_id for row in rows]
+        else:
+            self._rows = {}
+            self._ids = list(self._stream)
+        self._position = {pid: index for index, pid in enumerate(self._ids)}
+
+    def _rearrange(self) -> None:
+        """Change the shown order, keeping the post at the cursor selected and in its place."""
+        keep = self._ids[self.cursor] if self._ids else None
+        row = self._post_span(self.cursor)[0] - self.scroll_offset.y if self._ids else 0
+        heights = dict(zip(self._ids, self._heights, strict=True))
+        self._tree = None
+        self._arrange()
+        self._heights = [heights.get(pid, _PLACEHOLDER_HEIGHT) for pid in self._ids]
+        self._offsets_dirty = True
+        self._layout_version += 1
+        if keep is None or not self._ids:
+            self.refresh()
+            return
+        index = self._shown_index(keep)
+        self.cursor = index
+        self._follow_cursor = True
+        self._lines_for(index)
+        self._set_scroll_y(self._post_span(index)[0] - max(0, row))
+        self._prepare_view()
+        self.refresh()
+
+    def _shown_index(self, pid: str) -> int:
+        """Where post ``pid`` is shown; a post folded away shows as the fold that hides it."""
+        position = self._position
+        node: str | None = pid
+        tree = self._tree
+        while node is not None:
+            if node in position:
+                return position[node]
+            node = tree.parent.get(node) if tree is not None else None
+        return 0
+
     # ------------------------------------------------------------ cursor & scroll
 
     def _move_cursor(self, index: int) -> None:
@@ -243,6 +479,8 @@ class ThreadView(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         """Repaint the gutters of the old and new cursor posts only."""
+        if 0 <= new < len(self._ids):
+            self._visited.add(self._ids[new])
         for index in {old, new}:
             if 0 <= index < len(self._ids):
                 self._refresh_post(index)
@@ -362,8 +600,10 @@ class ThreadView(ScrollView, can_focus=True):
         """The lines of post ``index`` at the current width (rendering it when needed)."""
         pid = self._ids[index]
         width = self._content_width()
+        row = self._rows.get(pid)
+        key: tuple[object, ...] = (width,) if row is None else (width, row.head, row.hidden)
         measured = self._measured.get(pid)
-        if measured is not None and measured.width == width:
+        if measured is not None and measured.key == key:
             self._measured.move_to_end(pid)
             return measured.lines
         post = self._posts.get(pid)
@@ -374,9 +614,15 @@ class ThreadView(ScrollView, can_focus=True):
                 Content.styled("loading…", "dim italic"),
                 Content(""),
             )
+            if row is not None:
+                lines = _with_guides(lines, row)
         else:
-            lines = self._render_post(post, width)
-            self._measured[pid] = _Measured(width, lines)
+            if row is None:
+                lines = self._render_post(post, width)
+            else:
+                inner = max(10, width - len(row.head))
+                lines = _with_guides(self._render_post(post, inner, folded=row.hidden), row)
+            self._measured[pid] = _Measured(key, lines)
             self._measured.move_to_end(pid)
             if len(self._measured) > _MEASURED_KEEP:
                 self._measured.popitem(last=False)
@@ -435,7 +681,7 @@ class ThreadView(ScrollView, can_focus=True):
             self._bodies.move_to_end(key)
         return body
 
-    def _render_post(self, post: Post, width: int) -> tuple[Content, ...]:
+    def _render_post(self, post: Post, width: int, *, folded: int = 0) -> tuple[Content, ...]:
         from termforum.render import lexer_is_loaded
 
         header = self._header(post)
@@ -450,6 +696,10 @@ class ThreadView(ScrollView, can_focus=True):
             if todo:
                 self._lexers_loading |= todo
                 self._load_lexers(frozenset(todo))
+        if folded:
+            replies = "reply" if folded == 1 else "replies"
+            fold = Content.styled(f"[+{folded} {replies} folded]", "dim italic")
+            return (*header.wrap(width), *body, fold, Content(""))
         return (*header.wrap(width), *body, Content(""))
 
     @work(thread=True, group="lexers")
@@ -475,7 +725,7 @@ class ThreadView(ScrollView, can_focus=True):
         if self.new_after is not None and post.number > self.new_after and not post.yours:
             parts.append(("  new", "bold $accent"))
         if post.reply_to and post.reply_to != 1:
-            parts.append(("  ↩ ", "dim"))
+            parts.append(("  in reply to ", "dim"))
             if post.reply_to_user:
                 parts += [text("@" + post.reply_to_user, "dim"), (" ", "dim")]
             parts.append((f"#{post.reply_to}", "dim"))
@@ -587,3 +837,14 @@ class ThreadView(ScrollView, can_focus=True):
             if measured is not None:
                 measured.strips[offset] = body
         return Strip.join([gutter, body])
+
+
+def _with_guides(lines: tuple[Content, ...], row: TreeRow) -> tuple[Content, ...]:
+    """A post's lines with the tree guides of ``row`` on their left."""
+    if not row.head:
+        return lines
+    head = Content.styled(row.head, "dim")
+    body = Content.styled(row.body, "dim")
+    return tuple(
+        Content.assemble(head if number == 0 else body, line) for number, line in enumerate(lines)
+    )
