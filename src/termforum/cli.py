@@ -280,7 +280,7 @@ def _print_lines(lines: list[str]) -> None:
 def _check_keymap(keymap: dict[str, str]) -> None:
     import difflib
 
-    from termforum.ui.bindings import binding_ids
+    from termforum.ui.bindings import binding_ids, keymap_clashes
 
     ids = binding_ids()
     for binding_id in keymap:
@@ -292,6 +292,9 @@ def _check_keymap(keymap: dict[str, str]) -> None:
                 else "; press ? in termforum to see every id."
             )
             raise ConfigError(f'[keymap] names an unknown binding id "{binding_id}"{hint}')
+    clashes = keymap_clashes(keymap)
+    if clashes:
+        raise ConfigError(clashes[0])
 
 
 def _run_tui(args: argparse.Namespace) -> int:

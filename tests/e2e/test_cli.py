@@ -66,6 +66,15 @@ def test_unknown_keymap_id_is_refused(tmp_path: Path) -> None:
     assert '"cursor_down"' in one_sentence(result.stderr)
 
 
+def test_a_keymap_that_puts_one_key_on_two_bindings_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[keymap]\nnext_unread = "j"\n')  # j already moves to the next post
+    result = run("--config", str(config), "--demo")
+    assert result.returncode == 2
+    sentence = one_sentence(result.stderr)
+    assert '"j"' in sentence and "cursor_down" in sentence and "next_unread" in sentence
+
+
 def test_no_forum_configured_says_what_to_do() -> None:
     result = run()
     assert result.returncode == 2

@@ -23,6 +23,7 @@ __all__ = [
     "BindingGroup",
     "binding_ids",
     "key_for",
+    "keymap_clashes",
 ]
 
 
@@ -135,3 +136,31 @@ def key_for(binding_id: str, keymap: dict[str, str]) -> str:
             if binding.id == binding_id:
                 return binding.key.split(",")[0].strip()
     raise KeyError(binding_id)
+
+
+_SCOPES: tuple[tuple[str, tuple[Binding, ...]], ...] = (
+    ("in the lists", APP_BINDINGS + SCREEN_BINDINGS + LIST_BINDINGS),
+    ("while reading a topic", APP_BINDINGS + SCREEN_BINDINGS + READER_BINDINGS),
+    ("while writing", APP_BINDINGS + COMPOSER_BINDINGS),
+    ("in the links of a post", APP_BINDINGS + LINK_BINDINGS),
+    ("while logging in", APP_BINDINGS + LOGIN_BINDINGS),
+)
+"""Bindings that are active together: one key may run only one of them in each."""
+
+
+def keymap_clashes(keymap: dict[str, str]) -> list[str]:
+    """Sentences naming each key that ``keymap`` gives to two bindings active together
+    (only one of them could ever run); empty when there is none."""
+    clashes: list[str] = []
+    for scope, bindings in _SCOPES:
+        owners: dict[str, str] = {}
+        for binding in bindings:
+            binding_id = binding.id or binding.action
+            for key in keymap.get(binding_id, binding.key).split(","):
+                owner = owners.setdefault(key.strip(), binding_id)
+                if owner != binding_id:
+                    clashes.append(
+                        f'[keymap] puts "{key.strip()}" on both {owner} and {binding_id} '
+                        f"{scope}; give one of them another key."
+                    )
+    return list(dict.fromkeys(clashes))
