@@ -137,15 +137,19 @@ class SearchHit:
 
 @dataclass(frozen=True, slots=True)
 class Notification:
-    """A notification for the logged-in user."""
+    """A notification for the logged-in user: someone replied, mentioned, liked…"""
 
     id: str
     kind: str
+    """What happened, in Discourse's words: ``"replied"``, ``"mentioned"``, ``"liked"``,
+    ``"quoted"``, ``"posted"``… (``"other"`` for a type termforum does not know)."""
     read: bool
     created_at: datetime | None
     topic_id: str | None
     post_number: int | None
-    text: str
+    actor: str | None = None
+    """Who did it (a username), when the forum says."""
+    topic_title: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,17 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from termforum.auth import ANONYMOUS, Credentials
 from termforum.backends import Backend
 from termforum.errors import ForumError, NetworkError, ServerError
-from termforum.models import Group, Post, PostLimits, SearchHit, Site, Thread, Topic, TopicPage
+from termforum.models import (
+    Group,
+    Notification,
+    Post,
+    PostLimits,
+    SearchHit,
+    Site,
+    Thread,
+    Topic,
+    TopicPage,
+)
 from termforum.priority import background
 
 if TYPE_CHECKING:
@@ -534,6 +544,16 @@ class ForumService:
             updated = replace(post, bookmarked=True, bookmark_id=bookmark_id)
         self._remember_post(updated)
         return updated
+
+    async def notifications(self) -> list[Notification]:
+        """The logged-in user's latest notifications, newest first (one request)."""
+        return await self._call(self.backend.notifications())
+
+    async def mark_notification_read(self, notification: Notification | None = None) -> None:
+        """Tell the forum ``notification`` (or every one, when None) has been seen."""
+        await self._call(
+            self.backend.mark_notifications_read(notification.id if notification else None)
+        )
 
     def _remember_post(self, post: Post) -> None:
         state = self._threads.get(post.topic_id)

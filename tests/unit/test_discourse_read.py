@@ -151,14 +151,6 @@ async def test_backend_implements_the_protocol_with_search_only(connect) -> None
     assert backend.capabilities == frozenset({"search"})
 
 
-async def test_notifications_say_not_supported_yet(connect) -> None:
-    forum = FakeForum({})
-    with pytest.raises(Rejected, match="not supported yet") as caught:
-        await connect(forum).notifications()
-    assert "Notifications" in str(caught.value)
-    assert forum.requests == []
-
-
 async def test_owned_client_is_closed_and_injected_one_is_left_open(connect) -> None:
     forum = FakeForum({"/site/basic-info.json": {"title": "T", "description": ""}})
     backend = connect(forum)

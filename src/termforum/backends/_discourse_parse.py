@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from termforum.models import (
     Group,
+    Notification,
     Post,
     PostLimits,
     SearchHit,
@@ -709,3 +710,71 @@ def parse_post_limits(data: object) -> PostLimits:
         if number is not None and (number > 0 or (number == 0 and name.startswith("min_"))):
             values[name] = number
     return replace(defaults, **values)
+
+
+NOTIFICATION_KINDS: dict[int, str] = {
+    1: "mentioned",
+    2: "replied",
+    3: "quoted",
+    4: "edited",
+    5: "liked",
+    6: "private_message",
+    7: "invited_to_private_message",
+    8: "invitee_accepted",
+    9: "posted",
+    10: "moved_post",
+    11: "linked",
+    12: "granted_badge",
+    13: "invited_to_topic",
+    14: "custom",
+    15: "group_mentioned",
+    16: "group_message_summary",
+    17: "watching_first_post",
+    19: "liked_consolidated",
+    24: "bookmark_reminder",
+    25: "reaction",
+}
+"""Discourse's notification type numbers (``/site.json`` ``notification_types``), stable
+across versions."""
+
+
+def parse_notifications(data: Json | list[Any]) -> list[Notification]:
+    """``GET /notifications.json``: ``{notifications: [...]}``, or a bare list (old servers).
+    Entries that are not objects are skipped."""
+    items = data.get("notifications") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise ValueError("no notifications list")
+    return [parse_notification(item) for item in items if isinstance(item, dict)]
+
+
+def parse_notification(item: Json) -> Notification:
+    """One notification; who did it and the topic title come from its ``data``."""
+    extra = item.get("data") if isinstance(item.get("data"), dict) else {}
+    actor = next(
+        (
+            value
+            for value in (
+                extra.get("display_username"),
+                extra.get("original_username"),
+                extra.get("username"),
+            )
+            if isinstance(value, str) and value
+        ),
+        None,
+    )
+    title = extra.get("topic_title") or item.get("fancy_title") or ""
+    kind = _int(item.get("notification_type"), -1)
+    topic_id = _opt_id_or_none(item.get("topic_id"))
+    post_number = _opt_int(item.get("post_number"))
+    # Servers of 2014 sent no id: what, where and when then tell notifications apart.
+    made_up = f"{kind}:{topic_id}:{post_number}:{item.get('created_at')}"
+    return Notification(
+        id=_opt_id_or_none(item.get("id")) or made_up,
+        kind=NOTIFICATION_KINDS.get(kind, "other"),
+        read=bool(item.get("read")),
+        created_at=parse_time(item.get("created_at")),
+        topic_id=topic_id,
+        post_number=post_number,
+        actor=actor,
+        topic_title=plain(title) if isinstance(title, str) else "",
+    )

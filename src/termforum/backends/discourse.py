@@ -43,6 +43,7 @@ from termforum.backends._discourse_parse import (
     parse_category_list_groups,
     parse_created_topic,
     parse_current_user,
+    parse_notifications,
     parse_post,
     parse_post_limits,
     parse_posts,
@@ -832,11 +833,25 @@ class DiscourseBackend:
             if post.yours or (folded is not None and post.author.casefold() == folded)
         ]
 
-    # --- not supported yet --------------------------------------------------------------------
+    # --- notifications --------------------------------------------------------------------------
 
     async def notifications(self) -> list[Notification]:
-        """Not supported yet: raises ``Rejected``."""
-        raise Rejected("Notifications are not supported yet.")
+        """The logged-in user's latest notifications, newest first (``GET /notifications.json``,
+        one request for up to 60 of them)."""
+        what = "notifications"
+        data = await self._get("/notifications.json", what)
+        return self._parse(what, parse_notifications, data)
+
+    async def mark_notifications_read(self, notification_id: str | None = None) -> None:
+        """Mark one notification read, or all of them (``PUT /notifications/mark-read.json``)."""
+        body = {"id": _wire_id(notification_id)} if notification_id is not None else {}
+        await self._write(
+            "PUT",
+            "/notifications/mark-read.json",
+            doing="mark the notification read",
+            thing="notifications",
+            body=body,
+        )
 
 
 def _wants_post_id(response: httpx.Response) -> bool:

@@ -52,6 +52,7 @@ SCREEN_BINDINGS: tuple[Binding, ...] = (
     Binding("c", "new_topic", "New topic", id="new_topic"),
     Binding("D", "drafts", "Drafts", id="drafts", show=False),
     Binding("L", "login", "Log in", id="login", show=False),
+    Binding("i", "notifications", "Notifications", id="notifications", show=False),
 )
 
 LIST_BINDINGS: tuple[Binding, ...] = (

@@ -33,6 +33,7 @@ from termforum.ui.bindings import SCREEN_BINDINGS
 from termforum.ui.format import format_age
 from termforum.ui.screens.composer_request import ComposerRequest, quote_block
 from termforum.ui.screens.main_accounts import AccountsMixin
+from termforum.ui.screens.main_notifications import NotificationsMixin
 from termforum.ui.screens.main_offline import RECONNECT_FIRST, OfflineMixin
 from termforum.ui.widgets.forums import ForumEntry, ForumList
 from termforum.ui.widgets.lists import ALL_GROUPS, GroupList, TopicList
@@ -63,7 +64,7 @@ ANONYMOUS_VIEWS: tuple[str, ...] = ("latest", "top", "hot")
 """Views a forum answers without an account (``new`` and ``unread`` need one)."""
 
 
-class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
+class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, Screen[None]):
     """Three panes: forums and groups, the topics of the selected group, and the open thread."""
 
     BINDINGS = list(SCREEN_BINDINGS)
@@ -141,6 +142,7 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
         self.call_after_refresh(self.load_forums)
         self.watch(self.reader, "cursor", self._cursor_moved, init=False)
         self.set_interval(TIMINGS_EVERY, self.send_read_state)
+        self._start_notifications()
         self._watch_request_policy()
 
     def on_unmount(self) -> None:
@@ -169,6 +171,9 @@ class MainScreen(AccountsMixin, OfflineMixin, Screen[None]):
             app.title = self.service.name
         who = text(self.service.username).plain if self.service.username else "anonymous"
         status = f"{self.service.name} · {who} · {self.service.state.value}"
+        unread = getattr(self, "unread_notifications", 0)
+        if unread:
+            status += f" · {unread} new notification{'s' if unread != 1 else ''}"
         held = self._requests_held_status()
         app.sub_title = f"{status} · {held}" if held else status
 
