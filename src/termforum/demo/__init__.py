@@ -37,6 +37,11 @@ answer in *Moderation Notes*), ``PUT /posts/{id}``, ``POST /post_actions`` and
 /bookmarks/{id}``, ``PUT /t/{id}/bookmark``, ``PUT /t/{id}/remove_bookmarks``,
 ``POST /topics/timings``, ``POST /user-api-key/revoke``.
 
+Notifications (login required; see :mod:`termforum.demo.notification_api`): ``GET
+/notifications`` (newest first, 60 a page), ``PUT /notifications/mark-read`` (``id`` or
+all), ``GET /notifications/totals``; replies, ``@mentions`` and likes make them
+(:mod:`termforum.demo.notifications`), and ``/session/current`` counts the unread ones.
+
 Logging in (:mod:`termforum.demo.user_api_keys`): Discourse's User API key flow without a
 browser session — ``GET /user-api-key/new`` (approval page; ``HEAD`` answers
 ``Auth-Api-Version: 4``) and ``POST /user-api-key`` (the payload, encrypted with the

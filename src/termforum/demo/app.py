@@ -4,9 +4,10 @@
 table (:func:`build_router`) lists every endpoint with the handler that answers it and the
 Discourse route name sent back as ``X-Discourse-Route``. Read handlers live here; the
 write handlers (posting, editing, likes, bookmarks, timings, similar topics) are in
-:class:`termforum.demo.write_api.WriteHandlers`, the User API key authorization pages
-(``/user-api-key/new``, ``POST /user-api-key``) in
-:class:`termforum.demo.user_api_keys.UserApiKeyHandlers`; ``DemoApp`` inherits both.
+:class:`termforum.demo.write_api.WriteHandlers`, the notification endpoints in
+:class:`termforum.demo.notification_api.NotificationHandlers`, the User API key
+authorization pages (``/user-api-key/new``, ``POST /user-api-key``) in
+:class:`termforum.demo.user_api_keys.UserApiKeyHandlers`; ``DemoApp`` inherits all three.
 
 Authentication happens once per request in :meth:`DemoApp.dispatch`
 (:meth:`DemoApp.identify`, see :mod:`termforum.demo.auth`): a bad key answers 403, a
@@ -44,6 +45,7 @@ from termforum.demo.content import DEMO_USERNAME
 from termforum.demo.cook import fancy_title
 from termforum.demo.db import iso
 from termforum.demo.faults import ACCEPT_KINDS, FaultRule, Faults
+from termforum.demo.notification_api import NotificationHandlers
 from termforum.demo.queries import PERIODS, SearchQuery, Store
 from termforum.demo.seed import ensure_seeded
 from termforum.demo.settings import SiteSettings
@@ -110,6 +112,9 @@ LOGIN_REQUIRED = frozenset(
         "topic_remove_bookmarks",
         "timings",
         "revoke_user_api_key",
+        "notifications",
+        "notifications_mark_read",
+        "notifications_totals",
     }
 )
 """Handlers that answer 403 ``not_logged_in`` to anonymous requests (``requires_login``)."""
@@ -177,6 +182,16 @@ def build_router(*, control: bool = True) -> Router:
     )
     r.add("GET", r"/search", "search", "search/show")
     r.add("GET", r"/session/current", "session_current", "session/current")
+    # Notifications (notification_api.py).
+    r.add("GET", r"/notifications", "notifications", "notifications/index")
+    r.add("GET", r"/notifications/totals", "notifications_totals", "notifications/totals")
+    r.add(
+        "PUT",
+        r"/notifications/(?:mark-read|read)",
+        "notifications_mark_read",
+        "notifications/mark_read",
+        kind="api",
+    )
     # Any text after /u/ (slashes and newlines included): usernames made through
     # POST /users.json may hold anything, and "%2F" reaches the app already decoded.
     r.add("GET", r"/u/(?P<username>(?s:.+))", "user", "users/show")
@@ -223,7 +238,7 @@ def build_router(*, control: bool = True) -> Router:
     return r
 
 
-class DemoApp(WriteHandlers, UserApiKeyHandlers):
+class DemoApp(WriteHandlers, NotificationHandlers, UserApiKeyHandlers):
     """A Discourse-compatible demo forum over SQLite, as an ASGI application.
 
     ``data_dir`` holds the database (seeded on first use, reused afterwards); without one

@@ -8,7 +8,8 @@ Two kinds of key identify a user, as in Discourse (``Auth::DefaultCurrentUserPro
   Discourse's ``invalid_api_credentials`` message.
 - **User API keys**, header ``User-Api-Key`` (``User-Api-Client-Id`` optional, recorded).
   Each carries scopes: ``write`` allows every request, ``read`` every GET, ``session_info``
-  ``GET /session/current``; revoking itself is always allowed. Unknown or revoked keys,
+  ``GET /session/current``, ``notifications`` listing notifications, their totals and
+  marking them read; revoking itself is always allowed. Unknown or revoked keys,
   and requests outside the scopes → 403 ``invalid_access`` with the generic message
   (Discourse raises a bare ``InvalidAccess`` there).
 
@@ -58,6 +59,17 @@ USER_API_SCOPES = frozenset(
 """The core User API key scopes (``UserApiKeyScope::SCOPES``)."""
 
 _READ_METHODS = frozenset({"GET", "HEAD"})
+_NOTIFICATION_ROUTES = frozenset(
+    {
+        ("GET", "notifications/index"),
+        ("HEAD", "notifications/index"),
+        ("GET", "notifications/totals"),
+        ("HEAD", "notifications/totals"),
+        ("PUT", "notifications/mark_read"),
+    }
+)
+"""What the ``notifications`` scope allows (``UserApiKeyScope``; its ``message_bus``
+polling is not served by the demo)."""
 _USE_RESOLUTION = timedelta(minutes=1)
 
 
@@ -276,5 +288,7 @@ def scope_allows(identity: Identity, method: str, route_name: str) -> bool:
     if "write" in scopes or route_name == "user_api_keys/revoke":
         return True
     if method in _READ_METHODS and "read" in scopes:
+        return True
+    if "notifications" in scopes and (method, route_name) in _NOTIFICATION_ROUTES:
         return True
     return method in _READ_METHODS and route_name == "session/current" and "session_info" in scopes

@@ -7,8 +7,13 @@ versions match and re-seeds otherwise.
 The tables mirror the parts of Discourse's model the API needs. The seed leaves the
 per-user tables empty: ``api_keys`` and ``user_api_keys`` (keys are stored as SHA-256
 hashes, see :mod:`termforum.demo.auth`), ``topic_users`` (read state), ``bookmarks``,
-``pending_posts`` (the moderation queue) and ``draft_sequences``; the write side
-(:mod:`termforum.demo.writes`) fills them.
+``pending_posts`` (the moderation queue), ``draft_sequences`` and ``notifications``; the
+write side (:mod:`termforum.demo.writes`) fills them.
+
+A folder at an older schema version whose content version matches is upgraded in place
+when :data:`MIGRATIONS` lead from its version to this one (:func:`upgrade`), so what its
+users wrote and the demo account's key survive; otherwise it is re-seeded. Version 2
+folders (before notifications) are upgraded; older ones are re-seeded.
 """
 
 from __future__ import annotations
@@ -25,14 +30,33 @@ __all__ = [
     "iso",
     "parse_time",
     "read_meta",
+    "upgrade",
 ]
 
-SCHEMA_VERSION = 2
-"""Bump when the tables change; an older data folder is then re-seeded."""
+SCHEMA_VERSION = 3
+"""Bump when the tables change, with a :data:`MIGRATIONS` step from the previous version
+when one can keep the data (without one, older data folders are re-seeded)."""
 
 DB_FILENAME = "demo.sqlite3"
 
-SCHEMA = """
+NOTIFICATIONS_TABLE = """
+-- Discourse's notifications: data is the JSON text of the notification's `data` object.
+CREATE TABLE notifications (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    notification_type INTEGER NOT NULL,
+    read INTEGER NOT NULL DEFAULT 0,
+    high_priority INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    topic_id INTEGER REFERENCES topics(id),
+    post_number INTEGER,
+    data TEXT NOT NULL DEFAULT '{}'
+);
+"""
+NOTIFICATIONS_INDEX = "CREATE INDEX notifications_user ON notifications (user_id, id);"
+
+SCHEMA = (
+    """
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -54,7 +78,9 @@ CREATE TABLE users (
     post_count INTEGER NOT NULL DEFAULT 0,
     topic_count INTEGER NOT NULL DEFAULT 0,
     likes_given INTEGER NOT NULL DEFAULT 0,
-    likes_received INTEGER NOT NULL DEFAULT 0
+    likes_received INTEGER NOT NULL DEFAULT 0,
+    -- Discourse's users.seen_notification_id (0 until a notification is seen).
+    seen_notification_id INTEGER NOT NULL DEFAULT 0
 );
 -- Admin ("global") API keys: Api-Key + Api-Username. user_id NULL = any user.
 CREATE TABLE api_keys (
@@ -193,8 +219,11 @@ CREATE TABLE draft_sequences (
     PRIMARY KEY (user_id, draft_key)
 );
 """
+    + NOTIFICATIONS_TABLE
+)
 
-INDEXES = """
+INDEXES = (
+    """
 CREATE INDEX topics_bumped ON topics (bumped_at DESC);
 CREATE INDEX topics_category ON topics (category_id, bumped_at DESC);
 CREATE INDEX posts_user ON posts (user_id);
@@ -204,6 +233,18 @@ CREATE INDEX likes_user ON likes (user_id);
 CREATE INDEX bookmarks_user ON bookmarks (user_id);
 CREATE INDEX pending_posts_user ON pending_posts (user_id, state);
 """
+    + NOTIFICATIONS_INDEX
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: (
+        NOTIFICATIONS_TABLE,
+        NOTIFICATIONS_INDEX,
+        "ALTER TABLE users ADD COLUMN seen_notification_id INTEGER NOT NULL DEFAULT 0",
+    ),
+}
+"""The statements that take a database from schema version N to N + 1. The seed makes
+no rows for the tables they add, so upgrading leaves the same data as seeding afresh."""
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -226,6 +267,40 @@ def read_meta(path: Path) -> dict[str, str]:
             conn.close()
     except sqlite3.DatabaseError:
         return {}
+
+
+def upgrade(path: Path, version: str | None) -> bool:
+    """Bring the database at ``path``, at schema ``version`` (as ``meta`` records it), up
+    to :data:`SCHEMA_VERSION` in one transaction; whether it is now current.
+
+    False (nothing changed) when there is no way up: an unknown or newer version, a
+    missing migration step, or a database that refuses a step (then re-seed it).
+    """
+    if version is None or not version.isdigit():
+        return False
+    start = int(version)
+    steps = [MIGRATIONS.get(v) for v in range(start, SCHEMA_VERSION)]
+    if start > SCHEMA_VERSION or any(step is None for step in steps):
+        return False
+    if not steps:
+        return True
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for step in steps:
+                for statement in step or ():
+                    conn.execute(statement)
+            conn.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+            )
+        except sqlite3.Error:
+            conn.execute("ROLLBACK")
+            return False
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return True
 
 
 def iso(moment: datetime) -> str:

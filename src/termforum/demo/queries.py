@@ -20,11 +20,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from termforum.demo.db import connect, iso, parse_time, read_meta
 
-__all__ = ["NEW_TOPIC_DAYS", "PERIODS", "SearchQuery", "Store", "TopicUserState"]
+__all__ = [
+    "NEW_TOPIC_DAYS",
+    "PERIODS",
+    "NotificationCounts",
+    "SearchQuery",
+    "Store",
+    "TopicUserState",
+]
 
 PERIODS: dict[str, int | None] = {
     "daily": 1,
@@ -89,6 +96,20 @@ class TopicUserState:
     notification_level: int
     liked: bool
     bookmarked: bool
+
+
+class NotificationCounts(NamedTuple):
+    """A user's unread notifications, counted as Discourse's ``User`` model does."""
+
+    unread: int
+    """Unread, not high priority, newer than ``seen_notification_id``
+    (``unread_notifications``)."""
+    unread_high_priority: int
+    """Unread, high priority, newer than ``seen_notification_id``."""
+    unseen: int
+    """Unread and newer than ``seen_notification_id`` (``all_unread_notifications_count``)."""
+    total_unread: int
+    """Every unread one (``total_unread_notifications``)."""
 
 
 class Store:
@@ -707,6 +728,42 @@ class Store:
             " AND t.archived = 0 AND t.id NOT IN (SELECT topic_id FROM categories WHERE"
             " topic_id IS NOT NULL) ORDER BY t.id"
         )
+
+    def notifications(
+        self, user_id: int, *, offset: int = 0, limit: int = 60, read: bool | None = None
+    ) -> list[Row]:
+        """The user's notifications, newest first, each with its topic's current ``title``
+        and ``slug`` (None when the topic is gone); only read or unread ones if ``read``
+        says so."""
+        where, params = self._notification_filter(user_id, read)
+        return self._all(
+            "SELECT n.*, t.title AS title, t.slug AS slug FROM notifications n"
+            f" LEFT JOIN topics t ON t.id = n.topic_id WHERE {where}"
+            " ORDER BY n.created_at DESC, n.id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+
+    def notification_count(self, user_id: int, *, read: bool | None = None) -> int:
+        """How many notifications :meth:`notifications` has to page through."""
+        where, params = self._notification_filter(user_id, read)
+        row = self._one(f"SELECT COUNT(*) FROM notifications n WHERE {where}", params)
+        return int(row[0]) if row else 0
+
+    @staticmethod
+    def _notification_filter(user_id: int, read: bool | None) -> tuple[str, tuple[Any, ...]]:
+        if read is None:
+            return "n.user_id = ?", (user_id,)
+        return "n.user_id = ? AND n.read = ?", (user_id, int(read))
+
+    def notification_counts(self, user: Row) -> NotificationCounts:
+        """The user's unread notification counts (see :class:`NotificationCounts`)."""
+        row = self._one(
+            "SELECT COALESCE(SUM(id > :seen AND NOT high_priority), 0),"
+            " COALESCE(SUM(id > :seen AND high_priority), 0), COALESCE(SUM(id > :seen), 0),"
+            " COUNT(*) FROM notifications WHERE user_id = :user AND NOT read",
+            {"seen": user["seen_notification_id"], "user": user["id"]},
+        )
+        return NotificationCounts(*(int(v) for v in row)) if row else NotificationCounts(0, 0, 0, 0)
 
     def live_key(self, table: str, key_hash: str) -> Row | None:
         """A key of ``api_keys`` or ``user_api_keys`` by its hash, unless revoked."""

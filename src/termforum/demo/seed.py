@@ -2,7 +2,12 @@
 
 :func:`seed` writes a fresh database (users, groups, about 70 topics and a few hundred
 hand-written posts, plus one generated topic of 10,000 posts) in well under two seconds.
-:func:`ensure_seeded` reuses a data folder whose schema and content versions match.
+:func:`ensure_seeded` reuses a data folder whose schema and content versions match
+(upgrading an older schema in place when :func:`termforum.demo.db.upgrade` can).
+
+The seed makes no notifications: the only account anyone logs in as by default, the demo
+account (:data:`termforum.demo.content.DEMO_USER`), has no seeded posts to be replied
+to, liked or mentioned in; notifications come from writes (:mod:`termforum.demo.writes`).
 
 Every timestamp is derived from :data:`termforum.demo.content.EPOCH`, never from today's
 date, and ids follow creation time as in Discourse, so two seedings are identical. These
@@ -24,7 +29,15 @@ from typing import Any
 from termforum.demo import content
 from termforum.demo.content import CATEGORIES, DEMO_USER, EPOCH, USERS, PostSpec, TopicSpec
 from termforum.demo.cook import cook, excerpt
-from termforum.demo.db import DB_FILENAME, INDEXES, SCHEMA, SCHEMA_VERSION, iso, read_meta
+from termforum.demo.db import (
+    DB_FILENAME,
+    INDEXES,
+    SCHEMA,
+    SCHEMA_VERSION,
+    iso,
+    read_meta,
+    upgrade,
+)
 from termforum.demo.rng import Rng
 
 __all__ = ["CONTENT_VERSION", "ensure_seeded", "iso", "seed", "seed_topics"]
@@ -378,7 +391,12 @@ def _build_rows(conn: sqlite3.Connection) -> None:
             )
         )
 
-    conn.executemany("INSERT INTO users VALUES (" + ",".join("?" * 17) + ")", user_rows)
+    conn.executemany(
+        "INSERT INTO users (id, username, name, trust_level, admin, moderator, title, bio_raw,"
+        " bio_cooked, avatar_color, created_at, last_seen_at, last_posted_at, post_count,"
+        " topic_count, likes_given, likes_received) VALUES (" + ",".join("?" * 17) + ")",
+        user_rows,
+    )
     conn.executemany(
         "INSERT INTO categories (id, name, slug, color, text_color, description,"
         " description_text, parent_id, position, require_topic_approval,"
@@ -448,8 +466,9 @@ def ensure_seeded(data_dir: Path) -> Path:
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / DB_FILENAME
     meta = read_meta(path)
-    if meta.get("schema_version") != str(SCHEMA_VERSION) or (
-        meta.get("content_version") != CONTENT_VERSION
-    ):
+    current = meta.get("content_version") == CONTENT_VERSION and upgrade(
+        path, meta.get("schema_version")
+    )
+    if not current:
         seed(path)
     return path

@@ -564,18 +564,24 @@ def user_json(store: Store, user: Row, viewer: Viewer = None) -> dict[str, Any]:
 
 def current_user_json(store: Store, user: Row) -> dict[str, Any]:
     """``/session/current.json``'s ``current_user``: a subset of ``CurrentUserSerializer``
-    (identity, trust, counts of unread notifications, permissions, user options)."""
+    (identity, trust, counts of unread notifications, permissions, user options).
+
+    The counts are Discourse's (:class:`termforum.demo.queries.NotificationCounts`):
+    ``unread_notifications`` and ``unread_high_priority_notifications`` count unread ones
+    newer than ``seen_notification_id``, ``total_unread_notifications`` every unread one."""
     staff = bool(user["admin"] or user["moderator"])
     tl_group = 10 + user["trust_level"]
+    counts = store.notification_counts(user)
     return {
         **user_summary(user),
         "last_posted_at": user["last_posted_at"],
         "last_seen_at": user["last_seen_at"],
         "created_at": user["created_at"],
-        "total_unread_notifications": 0,
-        "unread_notifications": 0,
-        "unread_high_priority_notifications": 0,
-        "all_unread_notifications_count": 0,
+        "total_unread_notifications": counts.total_unread,
+        "unread_notifications": counts.unread,
+        "unread_high_priority_notifications": counts.unread_high_priority,
+        "all_unread_notifications_count": counts.unseen,
+        "seen_notification_id": user["seen_notification_id"],
         "read_first_notification": True,
         "admin": bool(user["admin"]),
         "moderator": bool(user["moderator"]),

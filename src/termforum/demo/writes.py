@@ -1,12 +1,13 @@
-"""The demo forum's write side: posting, editing, likes, bookmarks, read state, and the
-admin-only creation of users and categories.
+"""The demo forum's write side: posting, editing, likes, bookmarks, read state,
+notifications, and the admin-only creation of users and categories.
 
 :class:`Writer` checks a write the way Discourse does (same rules, same messages), then
 changes the database in one transaction (:meth:`Store.transaction`) so that every
 counter a reader sees stays consistent: topic ``posts_count``, ``highest_post_number``,
 ``reply_count``, ``last_posted_at``, ``bumped_at``, ``last_post_user_id``, post
 ``reply_count`` and ``like_count``, user counts, the category's topic count (computed),
-the author's ``topic_users`` row and ``DraftSequence``.
+the author's ``topic_users`` row and ``DraftSequence``. The notifications a post or a
+like causes (:mod:`termforum.demo.notifications`) are made in the same transaction.
 
 Every time passed in (``now``) is **seed time**: the app turns real time into seed time
 (:func:`termforum.demo.clock.to_seed_time`) so new posts show as just written.
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from termforum.demo import notifications as alerts
 from termforum.demo.cook import cook, excerpt, slugify
 from termforum.demo.db import iso, parse_time
 from termforum.demo.queries import Store
@@ -359,6 +361,12 @@ class Writer:
             (user["id"], draft_key),
         )
 
+    def _notify_post(self, conn: sqlite3.Connection, user: Row, post_id: int) -> None:
+        """Notify whom a just-inserted post mentions or replies to."""
+        post = conn.execute("SELECT * FROM posts WHERE id = ?", (post_id,)).fetchone()
+        topic = conn.execute("SELECT * FROM topics WHERE id = ?", (post["topic_id"],)).fetchone()
+        alerts.notify_new_post(conn, self.store.users(), user, topic, post)
+
     def _reply(self, user: Row, topic: Row, new: NewPost, now: datetime) -> Row:
         raw = new.raw.rstrip()
         stamp = iso(now)
@@ -392,6 +400,7 @@ class Writer:
                 new_topic=False,
                 draft_key=f"topic_{topic['id']}",
             )
+            self._notify_post(conn, user, post_id)
         post = self.store.post(post_id)
         assert post is not None
         return post
@@ -426,6 +435,7 @@ class Writer:
             for tag_id in self._tag_ids(conn, user, new.tags):
                 conn.execute("INSERT INTO topic_tags VALUES (?, ?)", (topic_id, tag_id))
             self._after_post(conn, user, topic_id, 1, stamp, new_topic=True, draft_key="new_topic")
+            self._notify_post(conn, user, post_id)
         post, topic = self.store.post(post_id), self.store.topic(topic_id)
         assert post is not None and topic is not None
         return post, topic
@@ -533,6 +543,7 @@ class Writer:
                 (post["id"], user["id"], iso(now)),
             )
             self._count_like(conn, user, post, +1)
+            alerts.notify_like(conn, user, post, topic, iso(now))
         return maximum - len(given) - 1, maximum
 
     def unlike(self, user: Row, post: Row, now: datetime) -> None:
@@ -548,6 +559,7 @@ class Writer:
                 "DELETE FROM likes WHERE post_id = ? AND user_id = ?", (post["id"], user["id"])
             )
             self._count_like(conn, user, post, -1)
+            alerts.forget_like(conn, user, post)
 
     @staticmethod
     def _count_like(conn: sqlite3.Connection, user: Row, post: Row, step: int) -> None:
@@ -659,6 +671,18 @@ class Writer:
                 " excluded.notification_level)",
                 (user["id"], topic["id"], last, level),
             )
+
+    # -- notifications ------------------------------------------------------------------
+
+    def mark_notifications_read(self, user: Row, notification_id: int | None) -> None:
+        """Mark one of the user's notifications read, or all of them (``None``)."""
+        with self.store.transaction() as conn:
+            alerts.mark_read(conn, user["id"], notification_id)
+
+    def saw_notification(self, user: Row, notification_id: int) -> None:
+        """Record that the user has seen notifications up to ``notification_id``."""
+        with self.store.transaction() as conn:
+            alerts.mark_seen(conn, user["id"], notification_id)
 
     # -- admin: users and categories ----------------------------------------------------
 

@@ -46,11 +46,11 @@ class NotificationsMixin:
 
     def _can_check_notifications(self) -> bool:
         service = self.service
-        return (
-            service.logged_in
-            and not service.offline
-            and service.state is not ConnectionState.OFFLINE
-        )
+        if not service.logged_in or service.offline or service.state is ConnectionState.OFFLINE:
+            return False
+        # While the forum asks us to wait (429) or the budget is spent, a check is not worth
+        # a place in the queue: the next one comes soon enough.
+        return self._requests_held_status() is None
 
     @work(exclusive=True, group="notifications", exit_on_error=False)
     async def check_notifications(self) -> None:
