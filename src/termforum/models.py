@@ -22,12 +22,17 @@ __all__ = [
     "Topic",
     "TopicPage",
     "User",
+    "MEMBER_VIEWS",
     "TOPIC_VIEWS",
     "TOP_PERIODS",
 ]
 
-TOPIC_VIEWS: tuple[str, ...] = ("latest", "new", "unread", "top", "hot")
-"""The topic-list views every backend is asked for, in the order ``v`` cycles them."""
+TOPIC_VIEWS: tuple[str, ...] = ("latest", "new", "unread", "top", "hot", "posted", "bookmarks")
+"""The topic-list views every backend is asked for: the first five in the order ``v``
+cycles them, then the user's own activity (topics they posted in, their bookmarks)."""
+
+MEMBER_VIEWS: frozenset[str] = frozenset({"new", "unread", "posted", "bookmarks"})
+"""Views that only make sense for a logged-in user."""
 
 TOP_PERIODS: tuple[str, ...] = ("daily", "weekly", "monthly", "quarterly", "yearly", "all")
 """Periods accepted by the ``top`` view."""
@@ -77,6 +82,13 @@ class Topic:
     like_count: int = 0
     last_poster: str | None = None
     """Username of the last poster, when the list says so (not part of the contract's minimum)."""
+    unseen: bool = False
+    """The forum counts this topic as *new* for the logged-in user: never opened (Discourse's
+    ``unseen``)."""
+    last_read_post_number: int | None = None
+    """The last post the forum knows the user read (logged in, and only once opened)."""
+    highest_post_number: int | None = None
+    """The number of the topic's last post (above ``posts_count`` when posts were deleted)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from termforum.models import (
     TopicPage,
 )
 from termforum.priority import background
+from termforum.unread import last_post_number
 
 if TYPE_CHECKING:
     import httpx
@@ -165,6 +166,10 @@ class ForumService:
         self._threads: dict[str, ThreadState] = {}
         self._groups: list[Group] | None = None
         self._seen_topics: dict[str, Topic] = {}
+        self._read_here: dict[str, int] = {}
+        """Topic id → last post number read in this session (the cache keeps it too)."""
+        self._read_sent: dict[str, int] = {}
+        """What of ``_read_here`` the forum was told (used when there is no cache)."""
         self._drafts = drafts
         self.limits = PostLimits()
         """The forum's length rules for posts (defaults until the forum says otherwise)."""
@@ -229,6 +234,8 @@ class ForumService:
             self._threads.clear()
             self._groups = None
             self._seen_topics.clear()
+            self._read_here.clear()
+            self._read_sent.clear()
         self._rescope()
 
     @property
@@ -285,33 +292,85 @@ class ForumService:
         return snapshot
 
     def cached_topics(
-        self, group_id: str | None = None, *, view: str = "latest", page: int = 0
+        self,
+        group_id: str | None = None,
+        *,
+        view: str = "latest",
+        page: int = 0,
+        period: str | None = None,
+        tag: str | None = None,
     ) -> Snapshot[TopicPage] | None:
         """A topic-list page from the cache, at once (None: never listed)."""
         if self.cache is None:
             return None
-        snapshot = self._snapshot(
-            self.cache.topic_page(group_id, view, page), self.freshness.topics
-        )
+        cached = self.cache.topic_page(group_id, view, page, period=period, tag=tag)
+        snapshot = self._snapshot(cached, self.freshness.topics)
         if snapshot is not None:
             self._seen_topics.update((topic.id, topic) for topic in snapshot.value.topics)
         return snapshot
 
+    def known_tags(self) -> list[str]:
+        """Tags of the topics listed so far, the most used first (for the tag filter)."""
+        counts: dict[str, int] = {}
+        for topic in self._seen_topics.values():
+            for tag in topic.tags:
+                counts[tag] = counts.get(tag, 0) + 1
+        return sorted(counts, key=lambda tag: (-counts[tag], tag.casefold()))
+
     def last_read(self, topic_ids: Sequence[str]) -> dict[str, int]:
         """The last post number read here, for each of ``topic_ids`` that has one."""
-        return self.cache.last_read_many(topic_ids) if self.cache else {}
+        found = self.cache.last_read_many(topic_ids) if self.cache else {}
+        for topic_id in topic_ids:
+            number = self._read_here.get(topic_id)
+            if number is not None:
+                found[topic_id] = max(found.get(topic_id, 0), number)
+        return found
 
     def mark_read(self, topic_id: str, post_number: int) -> None:
         """Remember that posts up to ``post_number`` of a topic were read (sent to the
-        forum later, in batches, by :meth:`send_read_state`)."""
-        if self.cache is not None and post_number > 0:
+        forum later, in batches, by :meth:`send_read_state`; kept in memory too, so that
+        it holds for the session without a cache)."""
+        if post_number <= 0:
+            return
+        self._read_here[topic_id] = max(self._read_here.get(topic_id, 0), post_number)
+        if self.cache is not None:
             self.cache.mark_read(topic_id, post_number)
+
+    def mark_topic_read(self, topic: Topic) -> None:
+        """Count every post of ``topic`` as read (here at once; the forum is told with the
+        next batch of read state)."""
+        self.mark_read(topic.id, last_post_number(topic))
+
+    async def mark_group_read(self, group_id: str | None) -> list[Topic]:
+        """Count every topic of a group and its subgroups (``None``: of the whole forum) as
+        read: the topics known here at once, and, logged in, every one on the forum too
+        (Discourse's "Dismiss"). Returns the topics known here, now read."""
+        groups = {group_id} if group_id is not None else None
+        if group_id is not None:
+            groups = _with_subgroups(group_id, self.cached_groups())
+        topics = [
+            topic
+            for topic in self._seen_topics.values()
+            if groups is None or topic.group_id in groups
+        ]
+        for topic in topics:
+            self.mark_topic_read(topic)
+        if self.logged_in and not self.offline:
+            await self._call(self.backend.dismiss(group_id))
+        return topics
 
     async def send_read_state(self, *, limit: int = 20) -> int:
         """Tell the forum what was read here (``/topics/timings``); topics sent."""
-        if self.cache is None or not self.logged_in or self.offline:
+        if not self.logged_in or self.offline:
             return 0
-        pending = self.cache.pending_timings(limit)
+        if self.cache is not None:
+            pending = self.cache.pending_timings(limit)
+        else:
+            pending = [
+                (topic_id, number)
+                for topic_id, number in self._read_here.items()
+                if number > self._read_sent.get(topic_id, 0)
+            ][:limit]
         sent: list[tuple[str, int]] = []
         for topic_id, number in pending:
             numbers = range(max(1, number - TIMINGS_SPAN + 1), number + 1)
@@ -323,7 +382,10 @@ class ForumService:
             except ForumError:
                 pass  # a deleted topic, a refusal: do not try it forever
             sent.append((topic_id, number))
-        self.cache.timings_sent(sent)
+        if self.cache is not None:
+            self.cache.timings_sent(sent)
+        else:
+            self._read_sent.update(sent)
         return len(sent)
 
     # ------------------------------------------------------------------ reading
@@ -356,13 +418,26 @@ class ForumService:
         return self._groups
 
     async def topics(
-        self, group_id: str | None = None, *, view: str = "latest", page: int = 0
+        self,
+        group_id: str | None = None,
+        *,
+        view: str = "latest",
+        page: int = 0,
+        period: str | None = None,
+        tag: str | None = None,
     ) -> TopicPage:
-        """One page of a topic list, from the forum (and kept in the cache)."""
-        result: TopicPage = await self._call(self.backend.topics(group_id, view=view, page=page))
+        """One page of a topic list, from the forum (and kept in the cache); ``period``
+        for ``top``, ``tag`` to list only the topics with that tag."""
+        filters: dict[str, str] = {}
+        if period is not None and view == "top":
+            filters["period"] = period
+        if tag:
+            filters["tag"] = tag
+        coro = self.backend.topics(group_id, view=view, page=page, **filters)
+        result: TopicPage = await self._call(coro)
         self._seen_topics.update((topic.id, topic) for topic in result.topics)
         if self.cache is not None:
-            self.cache.put_topic_page(group_id, view, page, result)
+            self.cache.put_topic_page(group_id, view, page, result, period=period, tag=tag)
         return result
 
     async def load_limits(self) -> PostLimits:
@@ -385,22 +460,28 @@ class ForumService:
         if known is not None and not refresh:
             return known
         cached = self.cache.thread(topic_id) if self.cache is not None else None
-        last_read = self.cache.last_read(topic_id) if self.cache is not None else None
-        if known is not None:
-            last_read = known.last_read
+        read_here = self.last_read([topic_id]).get(topic_id)
+
+        def last_read(thread: Thread) -> int | None:
+            # Where reading resumes: the furthest of here and the forum (read elsewhere),
+            # fixed for the session so that "new since your last visit" stays put.
+            if known is not None:
+                return known.last_read
+            return _furthest(read_here, thread.topic.last_read_post_number)
+
         fresh = cached is not None and datetime.now(UTC) - cached.fetched_at < self.freshness.thread
         if cached is not None and fresh and not refresh:
-            state = self._from_cache(cached.value, cached.fetched_at, last_read)
+            state = self._from_cache(cached.value, cached.fetched_at, last_read(cached.value))
         else:
             try:
                 thread = await self._call(self.backend.thread(topic_id))
             except NetworkError:
                 if cached is None:
                     raise
-                state = self._from_cache(cached.value, cached.fetched_at, last_read)
+                state = self._from_cache(cached.value, cached.fetched_at, last_read(cached.value))
             else:
                 state = ThreadState(
-                    thread, {post.id: post for post in thread.posts}, last_read=last_read
+                    thread, {post.id: post for post in thread.posts}, last_read=last_read(thread)
                 )
                 if self.cache is not None:
                     self.cache.put_thread(thread)
@@ -670,6 +751,27 @@ class ForumService:
             await self._backend.aclose()
         if self._http is not None:
             await self._http.aclose()
+
+
+def _with_subgroups(group_id: str, groups: Snapshot[list[Group]] | None) -> set[str]:
+    """``group_id`` and the ids of the groups under it, at any depth (as far as the cached
+    group list tells)."""
+    children: dict[str, list[str]] = {}
+    for group in groups.value if groups is not None else ():
+        if group.parent_id is not None:
+            children.setdefault(group.parent_id, []).append(group.id)
+    found, pending = {group_id}, [group_id]
+    while pending:
+        for child in children.get(pending.pop(), ()):
+            if child not in found:
+                found.add(child)
+                pending.append(child)
+    return found
+
+
+def _furthest(*numbers: int | None) -> int | None:
+    """The highest of the post numbers given, or None when none is known."""
+    return max((number for number in numbers if number), default=None)
 
 
 def _widen(state: ThreadState, wanted: list[str]) -> list[str]:

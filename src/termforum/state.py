@@ -1,9 +1,10 @@
 """App-written state: ``state.toml`` in the state folder (``app_paths().state_dir``).
 
-What termforum remembers between runs: the last forum, group and topic, pane sizes and the
-topic-list view of each group. It is written with tomli-w (which cannot write ``None``, so unset
-values are left out) and atomically: a private temporary file in the same folder is written,
-flushed, fsynced and then renamed over ``state.toml``. The folder is 0700, the file 0600.
+What termforum remembers between runs: the last forum, group and topic, pane sizes, the
+topic-list view of each group and the topic highlighted in each list. It is written with
+tomli-w (which cannot write ``None``, so unset values are left out) and atomically: a
+private temporary file in the same folder is written, flushed, fsynced and then renamed over
+``state.toml``. The folder is 0700, the file 0600.
 
 State is a convenience: ``load_state`` never raises. A file that is not valid TOML is moved
 aside to ``state.toml.corrupt-<timestamp>`` and the defaults are used; a value of the wrong type
@@ -52,6 +53,9 @@ class AppState:
     view: dict[str, dict[str, str]] = field(default_factory=dict)
     """Per forum name, per group id, the topic-list view last chosen there (``"latest"``,
     ``"top"``, ...). The UI picks the key for the list of all groups' topics."""
+    position: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per forum name, per topic list (group and view, as the UI names them), the id of the
+    topic highlighted there last."""
 
 
 def state_file() -> Path:
@@ -117,8 +121,10 @@ def _to_toml(state: AppState) -> dict[str, Any]:
         "last_group": _str_table(state.last_group),
         "last_topic": _str_table(state.last_topic),
         "view": {forum: _str_table(views) for forum, views in state.view.items()},
+        "position": {forum: _str_table(places) for forum, places in state.position.items()},
     }
-    data["view"] = {forum: views for forum, views in data["view"].items() if views}
+    for table in ("view", "position"):
+        data[table] = {forum: values for forum, values in data[table].items() if values}
     return {key: value for key, value in data.items() if value is not None and value != {}}
 
 
@@ -145,11 +151,12 @@ def _from_toml(data: dict[str, Any]) -> AppState:
         state.list_ratio = float(ratio)
     state.last_group = _read_ids(data.get("last_group"))
     state.last_topic = _read_ids(data.get("last_topic"))
-    views = data.get("view")
-    if isinstance(views, dict):
-        for forum, table in views.items():
-            if read := _read_ids(table):
-                state.view[forum] = read
+    for name, into in (("view", state.view), ("position", state.position)):
+        tables = data.get(name)
+        if isinstance(tables, dict):
+            for forum, table in tables.items():
+                if read := _read_ids(table):
+                    into[forum] = read
     return state
 
 

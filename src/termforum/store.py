@@ -343,8 +343,11 @@ class CacheScope:
         return self._get("groups", "", list[Group])  # type: ignore[arg-type]
 
     @staticmethod
-    def _page_key(group_id: str | None, view: str, page: int, period: str | None) -> str:
-        return f"{group_id or '*'}|{view}|{period or ''}|{page}"
+    def _page_key(
+        group_id: str | None, view: str, page: int, period: str | None, tag: str | None
+    ) -> str:
+        key = f"{group_id or '*'}|{view}|{period or ''}|{page}"
+        return f"{key}|#{tag}" if tag else key
 
     def put_topic_page(
         self,
@@ -354,16 +357,25 @@ class CacheScope:
         topic_page: TopicPage,
         *,
         period: str | None = None,
+        tag: str | None = None,
     ) -> None:
         """Keep a page of a topic list (and each of its topics)."""
-        self._put("topics", self._page_key(group_id, view, page, period), topic_page)
+        key = self._page_key(group_id, view, page, period, tag)
+        self._put("topics", key, topic_page)
         self._put_topics(topic_page.topics)
 
     def topic_page(
-        self, group_id: str | None, view: str, page: int, *, period: str | None = None
+        self,
+        group_id: str | None,
+        view: str,
+        page: int,
+        *,
+        period: str | None = None,
+        tag: str | None = None,
     ) -> Cached[TopicPage] | None:
         """A cached page of a topic list, if any."""
-        return self._get("topics", self._page_key(group_id, view, page, period), TopicPage)
+        key = self._page_key(group_id, view, page, period, tag)
+        return self._get("topics", key, TopicPage)
 
     def _put_topics(self, topics: Sequence[Topic]) -> None:
         def work(conn: sqlite3.Connection) -> None:

@@ -60,3 +60,16 @@ async def settle(pilot, condition: Callable[[], bool], *, tries: int = 100) -> N
         if condition():
             return
     raise AssertionError("the app never reached the expected state")
+
+
+def app_as_demo_user(forum: DemoServer, **kwargs: object) -> TermforumApp:
+    """A TermforumApp on ``forum`` logged in as its demo account (a User API key)."""
+    from termforum.auth import Credentials, Secret
+    from termforum.demo.app import DEMO_CLIENT_ID
+
+    username, key = forum.demo_credentials()
+    credentials = Credentials("user_api_key", Secret(key), username, DEMO_CLIENT_ID)
+    backend = create_backend(
+        "discourse", forum.url, http=make_client(forum.url), credentials=credentials
+    )
+    return TermforumApp(ForumService("demo", forum.url, backend), **kwargs)  # type: ignore[arg-type]

@@ -9,16 +9,11 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from termforum.auth import Credentials, Secret
-from termforum.backends import create_backend
 from termforum.demo import DemoServer
-from termforum.demo.app import DEMO_CLIENT_ID
-from termforum.net import make_client
-from termforum.service import ForumService
 from termforum.ui.app import TermforumApp
 from termforum.ui.screens.main import MainScreen
 from termforum.ui.screens.notifications import NotificationsScreen
-from tests.app.conftest import settle
+from tests.app.conftest import app_as_demo_user, settle
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +36,7 @@ def _toasts(app: TermforumApp) -> list[str]:
 async def test_a_reply_from_someone_else_is_counted_announced_listed_and_opened(
     busy_forum: DemoServer,
 ) -> None:
-    username, key = busy_forum.demo_credentials()
+    _, key = busy_forum.demo_credentials()
     mine = {"User-Api-Key": key}
     theirs = {"User-Api-Key": busy_forum.app.create_user_api_key("kwame")}
     topics = httpx.get(f"{busy_forum.url}/latest.json").json()["topic_list"]["topics"]
@@ -50,9 +45,7 @@ async def test_a_reply_from_someone_else_is_counted_announced_listed_and_opened(
         busy_forum, mine, topic_id=topic["id"], raw="I skim the tree view first, then read."
     )
     url = busy_forum.url
-    credentials = Credentials("user_api_key", Secret(key), username, DEMO_CLIENT_ID)
-    backend = create_backend("discourse", url, http=make_client(url), credentials=credentials)
-    app = TermforumApp(ForumService("demo", url, backend))
+    app = app_as_demo_user(busy_forum)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         assert isinstance(screen, MainScreen)

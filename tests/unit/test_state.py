@@ -38,7 +38,8 @@ def full_state() -> AppState:
         last_topic={"work": "3456"},
         groups_width=28,
         list_ratio=0.4,
-        view={"work": {"12": "top", "": "latest"}, "meta": {"general": "new"}},
+        view={"work": {"12": "top/weekly", "": "latest"}, "meta": {"general": "new"}},
+        position={"work": {"12|top/weekly": "3456", "__all__|latest|#api": "77"}},
     )
 
 

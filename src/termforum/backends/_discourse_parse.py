@@ -350,6 +350,9 @@ def parse_list_topic(topic: Json, usernames: Mapping[Any, str]) -> Topic:
         views=_int(topic.get("views")),
         like_count=_int(topic.get("like_count")),
         last_poster=last_poster if isinstance(last_poster, str) and last_poster else None,
+        unseen=topic.get("unseen") is True,
+        last_read_post_number=_opt_int(topic.get("last_read_post_number")),
+        highest_post_number=_opt_int(topic.get("highest_post_number")),
     )
 
 
@@ -462,6 +465,8 @@ def parse_thread(data: Json) -> Thread:
         views=_int(data.get("views")),
         like_count=_int(data.get("like_count")),
         last_poster=_username(details.get("last_poster")),
+        last_read_post_number=_opt_int(data.get("last_read_post_number")),
+        highest_post_number=_opt_int(data.get("highest_post_number")),
     )
     return Thread(topic=topic, post_ids=post_ids, posts=posts)
 

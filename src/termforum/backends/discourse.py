@@ -419,13 +419,16 @@ class DiscourseBackend:
         view: str = "latest",
         page: int = 0,
         period: str | None = None,
+        tag: str | None = None,
     ) -> TopicPage:
-        """One page (0-based) of a topic list, of the whole forum or of one category.
+        """One page (0-based) of a topic list, of the whole forum or of one category, of
+        every topic or (``tag``) only those with a tag.
 
         ``view`` is one of ``termforum.models.TOPIC_VIEWS``. For ``top``, ``period`` is one
         of ``TOP_PERIODS``; when it is None the forum's own default applies (the site setting
         ``top_page_default_timeframe`` or the period Discourse picks for the user). ``period``
-        is ignored by the other views. ``new`` and ``unread`` need a logged-in user.
+        is ignored by the other views. ``new``, ``unread``, ``posted`` and ``bookmarks``
+        need a logged-in user.
         """
         if view not in TOPIC_VIEWS:
             raise ForumError(
@@ -443,12 +446,19 @@ class DiscourseBackend:
             params.append(("period", period))
         if page:
             params.append(("page", page))
+        tagged = quote(tag, safe="") if tag else None
+        what = f"{view} topic list"
         if group_id is None:
-            path, what = f"/{view}.json", f"{view} topic list"
+            path = f"/tag/{tagged}/l/{view}.json" if tagged else f"/{view}.json"
         else:
             group_id = str(group_id)
             category = await self._category_path(group_id)
-            path, what = f"/c/{category}/l/{view}.json", f"{view} topic list of category {group_id}"
+            what += f" of category {group_id}"
+            path = f"/c/{category}/l/{view}.json"
+            if tagged:
+                path = f"/tags/c/{category}/{tagged}/l/{view}.json"
+        if tag:
+            what += f" with tag {tag}"
         data = await self._get(path, what, params)
         return self._parse(what, parse_topic_list, data, page)
 
@@ -851,6 +861,34 @@ class DiscourseBackend:
             doing="mark the notification read",
             thing="notifications",
             body=body,
+        )
+
+    # --- read state -------------------------------------------------------------------------
+
+    async def dismiss(self, group_id: str | None = None) -> None:
+        """Mark every topic of a category (or of the whole forum) read for the logged-in
+        user, as Discourse's "Dismiss" buttons do: the unread topics with
+        ``PUT /topics/bulk.json`` (``filter: unread``, ``operation: dismiss_posts``), then the
+        new ones with ``PUT /topics/reset-new.json``. Nothing is sent anonymously."""
+        if not self.logged_in:
+            return
+        scope: dict[str, Any] = {}
+        if group_id is not None:
+            scope["category_id"] = _wire_id(group_id)
+        thing = f"category {group_id}" if group_id is not None else "all categories"
+        await self._write(
+            "PUT",
+            "/topics/bulk.json",
+            doing="mark the unread topics read",
+            thing=thing,
+            body={"filter": "unread", "operation": {"type": "dismiss_posts"}, **scope},
+        )
+        await self._write(
+            "PUT",
+            "/topics/reset-new.json",
+            doing="mark the new topics read",
+            thing=thing,
+            body=scope,
         )
 
 

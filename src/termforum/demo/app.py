@@ -44,6 +44,7 @@ from termforum.demo.clock import as_time_shift, shift_times, shift_timestamp, to
 from termforum.demo.content import DEMO_USERNAME
 from termforum.demo.cook import fancy_title
 from termforum.demo.db import iso
+from termforum.demo.dismiss_api import DismissHandlers
 from termforum.demo.faults import ACCEPT_KINDS, FaultRule, Faults
 from termforum.demo.notification_api import NotificationHandlers
 from termforum.demo.queries import PERIODS, SearchQuery, Store
@@ -93,8 +94,8 @@ get no ``post_stream.stream`` (``isMegaTopic``/``lastId`` instead); clients page
 
 SEARCH_PER_PAGE = 50
 MIN_SEARCH_LENGTH = 3
-LIST_VIEWS = ("latest", "top", "hot", "new", "unread")
-LOGIN_VIEWS = ("new", "unread")
+LIST_VIEWS = ("latest", "top", "hot", "new", "unread", "posted", "bookmarks")
+LOGIN_VIEWS = ("new", "unread", "posted", "bookmarks")
 
 NOT_LOGGED_IN = "You need to be logged in to do that."
 DEMO_CLIENT_ID = "termforum-demo"
@@ -115,6 +116,8 @@ LOGIN_REQUIRED = frozenset(
         "notifications",
         "notifications_mark_read",
         "notifications_totals",
+        "topics_bulk",
+        "topics_reset_new",
     }
 )
 """Handlers that answer 403 ``not_logged_in`` to anonymous requests (``requires_login``)."""
@@ -164,9 +167,15 @@ def build_router(*, control: bool = True) -> Router:
     r.add("GET", r"/about", "about", "about/index")
     r.add("GET", r"/categories", "categories", "categories/index")
     r.add("GET", r"/c/(?P<rest>.+)", "category", "list/category_default")
-    r.add("GET", r"/(?P<view>latest|top|hot|new|unread)", "topic_list", "list/{view}")
+    r.add(
+        "GET",
+        r"/(?P<view>latest|top|hot|new|unread|posted|bookmarks)",
+        "topic_list",
+        "list/{view}",
+    )
     r.add("GET", r"/tags", "tags", "tags/index")
-    r.add("GET", r"/tag/(?P<name>[^/]+)", "tag_list", "tags/show")
+    r.add("GET", r"/tag/(?P<name>[^/]+)(?:/l/(?P<view>[a-z]+))?", "tag_list", "tags/show")
+    r.add("GET", r"/tags/c/(?P<rest>.+)", "category_tag_list", "tags/show")
     r.add("GET", r"/t/(?P<id>\d+)/posts", "topic_posts", "topics/posts")
     r.add("GET", r"/t/(?P<id>\d+)/post_ids", "topic_post_ids", "topics/post_ids")
     r.add("GET", r"/t/(?P<a>[^/]+)(?:/(?P<b>[^/]+))?(?:/(?P<c>[^/]+))?", "topic", "topics/show")
@@ -217,6 +226,8 @@ def build_router(*, control: bool = True) -> Router:
         kind="api",
     )
     r.add("POST", r"/topics/timings", "timings", "topics/timings", kind="api")
+    r.add("PUT", r"/topics/bulk", "topics_bulk", "topics/bulk", kind="api")
+    r.add("PUT", r"/topics/reset-new", "topics_reset_new", "topics/reset_new", kind="api")
     # Admin-only (write_api.py): users and categories with any name, for tests.
     r.add("POST", r"/users", "create_user", "users/create", kind="api")
     r.add("POST", r"/categories", "create_category", "categories/create", kind="api")
@@ -238,7 +249,7 @@ def build_router(*, control: bool = True) -> Router:
     return r
 
 
-class DemoApp(WriteHandlers, NotificationHandlers, UserApiKeyHandlers):
+class DemoApp(WriteHandlers, NotificationHandlers, DismissHandlers, UserApiKeyHandlers):
     """A Discourse-compatible demo forum over SQLite, as an ASGI application.
 
     ``data_dir`` holds the database (seeded on first use, reused afterwards); without one
@@ -689,12 +700,40 @@ class DemoApp(WriteHandlers, NotificationHandlers, UserApiKeyHandlers):
         )
 
     def handle_tag_list(self, request: Request, viewer: Any) -> Response:
-        """``GET /tag/{name}.json``."""
+        """``GET /tag/{name}.json`` and ``/tag/{name}/l/{view}.json``."""
         tag = self.store.tag_by_name(request.params["name"])
+        view = request.params.get("view", "latest")
+        if tag is None or view not in LIST_VIEWS:
+            raise _NotFound
+        base = f"/tag/{tag['name']}" + (f"/l/{view}" if "view" in request.params else "")
+        return self.handle_topic_list(request, viewer, view=view, tag=tag, base_path=base)
+
+    def handle_category_tag_list(self, request: Request, viewer: Any) -> Response:
+        """``GET /tags/c/{slug path}/{id}/{tag}.json`` and ``…/{tag}/l/{view}.json``: a
+        category's topics (its subcategories' too) with a tag."""
+        parts = [p for p in request.params["rest"].split("/") if p]
+        view = "latest"
+        if len(parts) >= 2 and parts[-2] == "l":
+            view, parts = parts[-1], parts[:-2]
+        if len(parts) < 2 or not parts[-2].isdigit() or view not in LIST_VIEWS:
+            raise _NotFound
+        cat = self._category(int(parts[-2]))
+        tag = self.store.tag_by_name(parts[-1])
         if tag is None:
             raise _NotFound
+        ids, pending = [cat["id"]], [cat["id"]]
+        while pending:
+            children = self.store.subcategory_ids(pending.pop())
+            ids += children
+            pending += children
         return self.handle_topic_list(
-            request, viewer, view="latest", tag=tag, base_path=f"/tag/{tag['name']}"
+            request,
+            viewer,
+            view=view,
+            category_ids=ids,
+            pin_category=cat["id"],
+            tag=tag,
+            base_path=f"/tags/c/{self._slug_path(cat)}/{cat['id']}/{tag['name']}/l/{view}",
         )
 
     # -- topics -------------------------------------------------------------------------

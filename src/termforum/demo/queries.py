@@ -323,12 +323,14 @@ class Store:
     ) -> tuple[list[Row], bool]:
         """One page of a topic list and whether another page exists.
 
-        ``view`` is ``latest``, ``top``, ``hot``, or (with ``user_id``) ``new`` or
-        ``unread``. In ``latest`` (default order) pinned topics come first: globally
-        pinned ones, or with ``pin_category`` the ones pinned in that category, as
-        Discourse's ``prioritize_pinned_topics`` does. ``new`` lists topics created in the
-        last :data:`NEW_TOPIC_DAYS` that the user has not opened; ``unread`` the topics
-        the user tracks or watches with posts after their last read one.
+        ``view`` is ``latest``, ``top``, ``hot``, or (with ``user_id``) ``new``,
+        ``unread``, ``posted`` (topics the user posted in) or ``bookmarks`` (topics with
+        the user's bookmarks, on the topic or one of its posts). In ``latest`` (default
+        order) pinned topics come first: globally pinned ones, or with ``pin_category``
+        the ones pinned in that category, as Discourse's ``prioritize_pinned_topics``
+        does. ``new`` lists topics created in the last :data:`NEW_TOPIC_DAYS` that the
+        user has not opened; ``unread`` the topics the user tracks or watches with posts
+        after their last read one.
         """
         where = ["visible = 1"]
         params: list[Any] = []
@@ -345,6 +347,17 @@ class Store:
                 " AND last_read_post_number IS NOT NULL) AND created_at >= ?"
             )
             params += [user_id, iso(self.now - timedelta(days=NEW_TOPIC_DAYS))]
+        elif view == "posted":
+            where.append("id IN (SELECT topic_id FROM posts WHERE user_id = ? AND post_type = 1)")
+            params.append(user_id)
+        elif view == "bookmarks":
+            where.append(
+                "id IN (SELECT bookmarkable_id FROM bookmarks WHERE user_id = ?"
+                " AND bookmarkable_type = 'Topic' UNION SELECT p.topic_id FROM bookmarks b"
+                " JOIN posts p ON p.id = b.bookmarkable_id WHERE b.user_id = ?"
+                " AND b.bookmarkable_type = 'Post')"
+            )
+            params += [user_id, user_id]
         if category_ids is not None:
             where.append(f"category_id IN ({','.join('?' * len(category_ids))})")
             params += list(category_ids)

@@ -607,6 +607,9 @@ def topic_view_json(
     )
     if current_post_number is not None:
         data["current_post_number"] = current_post_number
+    if topic_user is not None and topic_user["last_read_post_number"] is not None:
+        # TopicViewSerializer sends the viewer's last read post once they have one.
+        data["last_read_post_number"] = topic_user["last_read_post_number"]
     return data
 
 

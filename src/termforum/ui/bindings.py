@@ -48,11 +48,16 @@ SCREEN_BINDINGS: tuple[Binding, ...] = (
     Binding("q", "back_or_quit", "Back/quit", id="back_or_quit", show=False),
     Binding("slash", "search", "Search", id="search"),
     Binding("v", "cycle_view", "View", id="cycle_view"),
+    Binding("V", "choose_view", "Choose view", id="choose_view", show=False),
+    Binding(
+        "number_sign", "filter_tag", "Tag filter", id="filter_tag", key_display="#", show=False
+    ),
     Binding("ctrl+r", "refresh", "Refresh", id="refresh"),
     Binding("c", "new_topic", "New topic", id="new_topic"),
     Binding("D", "drafts", "Drafts", id="drafts", show=False),
     Binding("L", "login", "Log in", id="login", show=False),
     Binding("i", "notifications", "Notifications", id="notifications", show=False),
+    Binding("m", "mark_read", "Mark read", id="mark_read", show=False),
 )
 
 LIST_BINDINGS: tuple[Binding, ...] = (

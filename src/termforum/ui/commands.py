@@ -14,8 +14,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
-from termforum.models import TOPIC_VIEWS, Group
+from termforum.models import Group
 from termforum.plain import text
+from termforum.views import available, describe_view, view_choices
 
 __all__ = ["ForumCommands"]
 
@@ -53,10 +54,11 @@ class ForumCommands(Provider):
                 "Log in with your forum account (L)",
             ),
         ]
-        for view in TOPIC_VIEWS:
-            commands.append(
-                (f"View: {view}", partial(screen.set_view, view), f"List {view} topics")
-            )
+        for view, period in view_choices():
+            if available(view, logged_in=screen.service.logged_in):
+                name = describe_view(view, period)
+                commands.append((f"View: {name}", partial(screen.set_view, view, period), ""))
+        commands.append(("Filter by tag…", screen.action_filter_tag, "Only topics with a tag (#)"))
         groups: list[Group] = screen.groups_pane.groups
         for group in groups:
             name = text(group.name).plain

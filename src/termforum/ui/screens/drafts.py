@@ -15,6 +15,7 @@ from termforum.plain import text
 from termforum.service import ForumService
 from termforum.ui.format import relative_time
 from termforum.ui.styles import SCREENS_CSS
+from termforum.ui.widgets.lists import ListPane
 
 __all__ = ["DraftsScreen"]
 
@@ -37,7 +38,7 @@ class DraftsScreen(ModalScreen[Draft | None]):
         self._drafts: list[Draft] = []
 
     def compose(self) -> ComposeResult:
-        yield OptionList(id="drafts-box")
+        yield ListPane(id="drafts-box")
 
     def on_mount(self) -> None:
         box = self.query_one(OptionList)

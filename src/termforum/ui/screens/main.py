@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import nullcontext
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
@@ -24,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, ProgressBar
 
 from termforum.errors import AuthError, ForumError, NetworkError, NotFound
-from termforum.models import TOPIC_VIEWS, Group, Post, SearchHit, Topic, TopicPage
+from termforum.models import Group, Post, SearchHit, Topic, TopicPage
 from termforum.plain import text
 from termforum.priority import background
 from termforum.service import ConnectionState, ForumService, ThreadState
@@ -35,9 +34,12 @@ from termforum.ui.screens.composer_request import ComposerRequest, quote_block
 from termforum.ui.screens.main_accounts import AccountsMixin
 from termforum.ui.screens.main_notifications import NotificationsMixin
 from termforum.ui.screens.main_offline import RECONNECT_FIRST, OfflineMixin
+from termforum.ui.screens.main_unread import ReadMarksMixin
+from termforum.ui.screens.main_views import STALE_MARK_AFTER, ViewsMixin
 from termforum.ui.widgets.forums import ForumEntry, ForumList
-from termforum.ui.widgets.lists import ALL_GROUPS, GroupList, TopicList
+from termforum.ui.widgets.lists import GroupList, TopicList
 from termforum.ui.widgets.reader import ThreadView
+from termforum.unread import last_post_number, with_read_state
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -54,17 +56,14 @@ WIDE_WIDTH = 160
 """From this many columns all three panes stay visible while reading."""
 TIMINGS_EVERY = 60.0
 """How often what was read is sent to the forum (``/topics/timings``)."""
-STALE_MARK_AFTER = timedelta(minutes=1)
-"""Cached lists and threads older than this say how old they are."""
 
 SHORT_HEIGHT = 30
 """Below this many rows the forums list shows fewer rows, leaving room for the groups."""
 
-ANONYMOUS_VIEWS: tuple[str, ...] = ("latest", "top", "hot")
-"""Views a forum answers without an account (``new`` and ``unread`` need one)."""
 
-
-class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, Screen[None]):
+class MainScreen(
+    AccountsMixin, OfflineMixin, NotificationsMixin, ReadMarksMixin, ViewsMixin, Screen[None]
+):
     """Three panes: forums and groups, the topics of the selected group, and the open thread."""
 
     BINDINGS = list(SCREEN_BINDINGS)
@@ -77,8 +76,7 @@ class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, Screen[None]):
         self.service = service
         self.group: Group | None = None
         """The group whose topics are listed (``None``: all groups)."""
-        self.view = "latest"
-        """The topic-list view: one of ``TOPIC_VIEWS``."""
+        self._init_views()
         self._next_page: int | None = None
         self._topic: Topic | None = None
         self._opened: set[str] = set()
@@ -141,6 +139,7 @@ class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, Screen[None]):
         self.call_after_refresh(self.load_start, painted=painted)
         self.call_after_refresh(self.load_forums)
         self.watch(self.reader, "cursor", self._cursor_moved, init=False)
+        self.watch(self.topics_pane, "highlighted", self._topic_highlighted, init=False)
         self.set_interval(TIMINGS_EVERY, self.send_read_state)
         self._start_notifications()
         self._watch_request_policy()
@@ -160,6 +159,9 @@ class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, Screen[None]):
 
     def watch_reading(self, reading: bool) -> None:
         self.set_class(reading, "-reading")
+        if not reading and self._topic is not None:
+            self._remember_reading()
+            self.show_read_marks([self._topic])
 
     # ------------------------------------------------------------------ status
 
@@ -251,7 +253,7 @@ class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, Screen[None]):
         remembered = state.last_group.get(self.service.name) if state else None
         if self.group is None and remembered is not None:
             self.group = next((group for group in groups if group.id == remembered), None)
-            self.view = self._remembered_view()
+            self._restore_view()
         self.groups_pane.set_groups(groups, select=self.group.id if self.group else None)
         if reload_topics:
             self.load_topics()
@@ -279,7 +281,9 @@ class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, Screen[None]):
         if page is None:
             return
         group_id = self.group.id if self.group else None
-        cached = self.service.cached_topics(group_id, view=self.view, page=page)
+        cached = self.service.cached_topics(
+            group_id, view=self.view, page=page, period=self.period, tag=self.tag
+        )
         if cached is not None:
             self._show_topics(cached.value, append=append, age=cached.age())
             if cached.fresh and not refresh:
@@ -288,8 +292,7 @@ class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, Screen[None]):
             self._set_topics_title()
         fetch = partial(
             self.fetch_topics,
-            self.group,
-            self.view,
+            self.list_key(),
             page,
             append=append,
             shown=cached is not None,
@@ -303,26 +306,27 @@ class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, Screen[None]):
     @work(exclusive=True, group="topics", exit_on_error=False)
     async def fetch_topics(
         self,
-        group: Group | None,
-        view: str,
+        key: tuple[object, ...],
         page: int,
         *,
         append: bool,
         shown: bool,
         refresh: bool = False,
     ) -> None:
-        """Ask the forum for a page of ``group``'s topic list in ``view`` and show it, unless
-        the user has moved on (``shown``: a cached copy is on screen meanwhile, so this is
-        background work unless ``refresh``)."""
-        if (group, view) != (self.group, self.view):
+        """Ask the forum for a page of the topic list ``key`` (see ``list_key``) and show
+        it, unless the user has moved on (``shown``: a cached copy is on screen meanwhile,
+        so this is background work unless ``refresh``)."""
+        if key != self.list_key():
             return
-        group_id = group.id if group else None
+        group_id = self.group.id if self.group else None
         quietly = background() if shown and not refresh else nullcontext()
         try:
             with quietly:
-                result = await self.service.topics(group_id, view=view, page=page)
+                result = await self.service.topics(
+                    group_id, view=self.view, page=page, period=self.period, tag=self.tag
+                )
         except ForumError as error:
-            if (group, view) != (self.group, self.view):
+            if key != self.list_key():
                 return
             if shown and isinstance(error, NetworkError):
                 self._went_offline(error)
@@ -338,7 +342,7 @@ class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, Screen[None]):
             if not append and not shown:
                 self.topics_pane.clear_topics("Could not load topics. Press ctrl+r to retry.")
             return
-        if (group, view) != (self.group, self.view):
+        if key != self.list_key():
             return
         self._update_title()
         self._show_topics(result, append=append)
@@ -351,28 +355,29 @@ class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, Screen[None]):
         self._next_page = result.next_page
         topics = self._with_local_unread(result.topics)
         if not topics and not append:
-            self.topics_pane.clear_topics("No topics here yet.")
+            self.topics_pane.clear_topics(self._empty_list_notice())
         else:
             self.topics_pane.set_topics(
-                topics, has_more=result.next_page is not None, append=append
+                topics,
+                has_more=result.next_page is not None,
+                append=append,
+                highlight=None if append else self._highlight_remembered(topics),
             )
 
     def _with_local_unread(self, topics: Sequence[Topic]) -> list[Topic]:
-        """Topics with unread counts from what was read here, where that is known."""
-        read = self.service.last_read([topic.id for topic in topics])
-        return [
-            replace(topic, unread_posts=max(0, topic.posts_count - read[topic.id]))
-            if topic.id in read
-            else topic
-            for topic in topics
-        ]
+        """Topics with unread counts that agree with what was read here too."""
+        return with_read_state(topics, self.service.last_read([topic.id for topic in topics]))
 
-    def _set_topics_title(self, age: timedelta | None = None) -> None:
-        name = text(self.group.name) if self.group else Content("All groups")
-        parts: list[Content | tuple[str, str]] = [name, (f" · {self.view}", "dim")]
-        if age is not None and age >= STALE_MARK_AFTER:
-            parts.append((f" · cached {format_age(age)} ago", "$warning"))
-        self.topics_pane.border_title = Content.assemble(*parts)
+    def _empty_list_notice(self) -> str:
+        if self.tag:
+            return "No topics with this tag here. Press # and enter with nothing typed for all."
+        if self.view == "posted":
+            return "You have not posted in this group yet."
+        if self.view == "bookmarks":
+            return "No bookmarks here: press b on a post to bookmark it."
+        if self.view in ("new", "unread"):
+            return f"Nothing {self.view} here: you are up to date."
+        return "No topics here yet."
 
     @work(exclusive=True, group="thread", exit_on_error=False)
     async def open_topic(self, topic: Topic, post_number: int | None = None) -> None:
@@ -395,15 +400,19 @@ class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, Screen[None]):
             return
         self._update_title()
         self._set_reader_title(state)
-        if post_number is None and state.last_read is not None:
-            highest = state.thread.topic.posts_count
-            post_number = min(state.last_read + 1, highest) if highest else None
+        last_read = max(state.last_read or 0, topic.last_read_post_number or 0) or None
+        if post_number is None and last_read is not None:
+            # Land on the first post not read yet (the last post when all were read).
+            highest = last_post_number(state.thread.topic)
+            post_number = min(last_read + 1, highest) if highest else None
         start = 0
         if post_number is not None:
             start = self._index_for_number(state, post_number)
         self.reader.show_thread(
-            state.thread, state.posts.values(), start_at=start, new_after=state.last_read
+            state.thread, state.posts.values(), start_at=start, new_after=last_read
         )
+        self._remember_reading()
+        self.show_read_marks([topic])
         if state.from_cache and not self.service.offline:
             age = datetime.now(UTC) - state.fetched_at if state.fetched_at else None
             if age is not None and age >= self.service.freshness.thread:
@@ -483,36 +492,13 @@ class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, Screen[None]):
         """The app's remembered state (``None`` when the app keeps none)."""
         return getattr(self.app, "state", None)
 
-    def _view_key(self) -> str:
-        return self.group.id if self.group else ALL_GROUPS
-
-    def _remembered_view(self) -> str:
-        state = self._state
-        views = state.view.get(self.service.name, {}) if state else {}
-        view = views.get(self._view_key(), "latest")
-        allowed = TOPIC_VIEWS if self.service.logged_in else ANONYMOUS_VIEWS
-        return view if view in allowed else "latest"
-
-    def _remember(self) -> None:
-        state = self._state
-        if state is None:
-            return
-        name = self.service.name
-        if self.group is None:
-            state.last_group.pop(name, None)
-        else:
-            state.last_group[name] = self.group.id
-        state.view.setdefault(name, {})[self._view_key()] = self.view
-
     @on(GroupList.Selected)
     def _group_selected(self, event: GroupList.Selected) -> None:
+        self.remember_position()
         self.group = event.group
-        self.view = self._remembered_view()
-        self._remember()
-        self._next_page = 0
-        self.topics_pane.clear_topics("Loading…")
+        self._restore_view()
         self.topics_pane.focus()
-        self.load_topics()
+        self._switch_list()
 
     @on(TopicList.Opened)
     def _topic_opened(self, event: TopicList.Opened) -> None:
@@ -559,20 +545,6 @@ class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, Screen[None]):
             self.app.exit()
         else:
             self.action_back()
-
-    def action_cycle_view(self) -> None:
-        """Show the next topic-list view (latest, top, hot, …)."""
-        views = TOPIC_VIEWS if self.service.logged_in else ANONYMOUS_VIEWS
-        position = views.index(self.view) if self.view in views else -1
-        self.set_view(views[(position + 1) % len(views)])
-
-    def set_view(self, view: str) -> None:
-        """Switch the topic list to ``view``."""
-        self.view = view
-        self._remember()
-        self._next_page = 0
-        self.topics_pane.clear_topics("Loading…")
-        self.load_topics()
 
     def action_refresh(self) -> None:
         """Reload what the focused pane shows."""

@@ -21,6 +21,7 @@ from termforum.models import Notification
 from termforum.plain import text
 from termforum.ui.format import relative_time
 from termforum.ui.styles import SCREENS_CSS
+from termforum.ui.widgets.lists import ListPane
 
 __all__ = ["NotificationsScreen", "describe"]
 
@@ -77,7 +78,7 @@ class NotificationsScreen(ModalScreen[Notification | None]):
         self._on_mark_all = on_mark_all
 
     def compose(self) -> ComposeResult:
-        yield OptionList(id="notifications-box")
+        yield ListPane(id="notifications-box")
 
     def on_mount(self) -> None:
         box = self.query_one(OptionList)

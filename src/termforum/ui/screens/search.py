@@ -16,6 +16,7 @@ from termforum.models import SearchHit
 from termforum.plain import text
 from termforum.service import ForumService
 from termforum.ui.styles import SCREENS_CSS
+from termforum.ui.widgets.lists import ListPane
 
 __all__ = ["SearchScreen"]
 
@@ -38,7 +39,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
             yield Input(placeholder="Search the forum… (enter to search)", id="search-input")
-            yield OptionList(id="search-results")
+            yield ListPane(id="search-results")
 
     def on_mount(self) -> None:
         self.query_one("#search-box").border_title = Content("Search")

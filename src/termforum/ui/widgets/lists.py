@@ -21,6 +21,7 @@ from termforum.plain import text
 from termforum.ui.bindings import LIST_BINDINGS
 from termforum.ui.format import count, relative_time
 from termforum.ui.widgets.rows import Rows
+from termforum.unread import count_unread
 
 __all__ = ["ALL_GROUPS", "GroupList", "ListPane", "TopicList"]
 
@@ -108,10 +109,18 @@ class TopicList(ListPane):
         """The topics shown, in order."""
         return list(self._topics.values())
 
-    def set_topics(self, topics: Iterable[Topic], *, has_more: bool, append: bool = False) -> None:
+    def set_topics(
+        self,
+        topics: Iterable[Topic],
+        *,
+        has_more: bool,
+        append: bool = False,
+        highlight: str | None = None,
+    ) -> None:
         """Show ``topics`` (or add them at the end with ``append``). The highlight stays on
         the topic it was on when that topic is still listed (a refresh that arrives while
-        the user moves through the list does not send them back to the top)."""
+        the user moves through the list does not send them back to the top); on a list
+        that showed no topic yet it goes to ``highlight`` (a topic id) when that is listed."""
         fresh = [topic for topic in topics if not append or topic.id not in self._topics]
         options = [Option(self._prompt(topic), id=topic.id) for topic in fresh]
         if append:
@@ -119,6 +128,8 @@ class TopicList(ListPane):
             self.add_options(options)
         else:
             current = self.highlighted_option.id if self.highlighted_option else None
+            if highlight is not None and current not in self._topics:
+                current = highlight  # nothing was highlighted yet: not yanked while moving
             self._topics = {topic.id: topic for topic in fresh}
             self.set_options(options)
             if options:
@@ -126,26 +137,43 @@ class TopicList(ListPane):
                 self.highlighted = self.get_option_index(current) if kept else 0
         self.has_more = has_more
         self._asked_more = False
+        self._show_counts()
+
+    def update_topics(self, topics: Iterable[Topic]) -> None:
+        """Redraw the rows of ``topics`` that are listed (same ids, new read state…)."""
+        for topic in topics:
+            if topic.id in self._topics:
+                self._topics[topic.id] = topic
+                self.replace_option_prompt(topic.id, self._prompt(topic))
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        """Say under the list how many of its topics are new and unread."""
+        self.border_subtitle = count_unread(list(self._topics.values())).describe()
 
     def clear_topics(self, notice: str | None = None) -> None:
         """Empty the list, optionally showing a (trusted) notice line instead."""
         self._topics = {}
         self.has_more = False
+        self.border_subtitle = ""
         self.set_options(
             [Option(Content.styled(notice, "dim italic"), disabled=True)] if notice else []
         )
 
     @staticmethod
     def _prompt(topic: Topic) -> Rows:
-        unread = topic.unread_posts > 0
-        marker = ("● ", "$accent") if unread else "  "
-        title = Content.assemble(marker, text(topic.title, "bold" if unread else ""))
+        unread = topic.unread_posts > 0 and not topic.unseen
+        fresh = unread or topic.unseen
+        marker = ("● ", "$accent") if fresh else "  "
+        title = Content.assemble(marker, text(topic.title, "bold" if fresh else ""))
         meta: list[Content | tuple[str, str] | str] = ["  "]
         if topic.author:
             meta += [text(topic.author, "$text-secondary"), "  "]
         replies = max(topic.posts_count - 1, 0)
         meta.append((count(replies, "reply", "replies"), "dim"))
-        if unread:
+        if topic.unseen:
+            meta.append(("  new", "$accent"))
+        elif unread:
             meta.append((f"  {topic.unread_posts} unread", "$accent"))
         if topic.pinned:
             meta.append(("  pinned", "$warning"))

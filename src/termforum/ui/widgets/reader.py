@@ -363,6 +363,18 @@ class ThreadView(ScrollView, can_focus=True):
                 return
         self.notify("No new posts left to read in this topic.", markup=False, timeout=3)
 
+    def mark_all_read(self) -> None:
+        """Count every post of the topic as read: the "new" marks go and ``n`` has nothing
+        left to visit (``m``)."""
+        if self.thread is None:
+            return
+        numbers = [post.number for post in self._posts.values()]
+        highest = self.thread.topic.highest_post_number or 0
+        self.new_after = max([highest, self.thread.topic.posts_count, *numbers])
+        self._visited.update(self._stream)
+        self._measured.clear()  # headers lose their "new" mark; heights stay the same
+        self.refresh()
+
     def _is_new(self, pid: str) -> bool:
         post = self._posts.get(pid)
         if post is None:
