@@ -22,9 +22,14 @@ __all__ = [
     "Topic",
     "TopicPage",
     "User",
+    "GROUP_LEVELS",
     "TOPIC_VIEWS",
     "TOP_PERIODS",
 ]
+
+GROUP_LEVELS: tuple[str, ...] = ("watching", "watching_first_post", "tracking", "normal", "muted")
+"""Notification levels a group may have for the reader, most attentive first (Discourse's
+category levels 3, 4, 2, 1, 0)."""
 
 TOPIC_VIEWS: tuple[str, ...] = ("latest", "new", "unread", "top", "hot")
 """The topic-list views every backend is asked for, in the order ``v`` cycles them."""
@@ -55,6 +60,8 @@ class Group:
     parent_id: str | None = None
     topic_count: int | None = None
     color: str | None = None
+    notification_level: str | None = None
+    """One of ``GROUP_LEVELS`` for the logged-in reader; None when unknown (anonymous)."""
 
 
 @dataclass(frozen=True, slots=True)
