@@ -1,9 +1,10 @@
 """App-written state: ``state.toml`` in the state folder (``app_paths().state_dir``).
 
-What termforum remembers between runs: the last forum, group and topic, pane sizes and the
-topic-list view of each group. It is written with tomli-w (which cannot write ``None``, so unset
-values are left out) and atomically: a private temporary file in the same folder is written,
-flushed, fsynced and then renamed over ``state.toml``. The folder is 0700, the file 0600.
+What termforum remembers between runs: the last forum, group and topic, pane sizes, the
+topic-list view of each group and which groups have their subgroups folded. It is written
+with tomli-w (which cannot write ``None``, so unset values are left out) and atomically: a
+private temporary file in the same folder is written, flushed, fsynced and then renamed over
+``state.toml``. The folder is 0700, the file 0600.
 
 State is a convenience: ``load_state`` never raises. A file that is not valid TOML is moved
 aside to ``state.toml.corrupt-<timestamp>`` and the defaults are used; a value of the wrong type
@@ -52,6 +53,8 @@ class AppState:
     view: dict[str, dict[str, str]] = field(default_factory=dict)
     """Per forum name, per group id, the topic-list view last chosen there (``"latest"``,
     ``"top"``, ...). The UI picks the key for the list of all groups' topics."""
+    folded_groups: dict[str, list[str]] = field(default_factory=dict)
+    """Per forum name, the ids of the groups whose subgroups are folded away."""
 
 
 def state_file() -> Path:
@@ -117,6 +120,11 @@ def _to_toml(state: AppState) -> dict[str, Any]:
         "last_group": _str_table(state.last_group),
         "last_topic": _str_table(state.last_topic),
         "view": {forum: _str_table(views) for forum, views in state.view.items()},
+        "folded_groups": {
+            forum: sorted({str(group_id) for group_id in ids})
+            for forum, ids in state.folded_groups.items()
+            if ids
+        },
     }
     data["view"] = {forum: views for forum, views in data["view"].items() if views}
     return {key: value for key, value in data.items() if value is not None and value != {}}
@@ -150,6 +158,17 @@ def _from_toml(data: dict[str, Any]) -> AppState:
         for forum, table in views.items():
             if read := _read_ids(table):
                 state.view[forum] = read
+    folded = data.get("folded_groups")
+    if isinstance(folded, dict):
+        for forum, ids in folded.items():
+            if isinstance(ids, list):
+                kept = [
+                    str(i)
+                    for i in ids
+                    if isinstance(i, str) or (isinstance(i, int) and not isinstance(i, bool))
+                ]
+                if kept:
+                    state.folded_groups[forum] = kept
     return state
 
 

@@ -33,6 +33,7 @@ from termforum.ui.bindings import SCREEN_BINDINGS
 from termforum.ui.format import format_age
 from termforum.ui.screens.composer_request import ComposerRequest, quote_block
 from termforum.ui.screens.main_accounts import AccountsMixin
+from termforum.ui.screens.main_groups import GroupsMixin
 from termforum.ui.screens.main_notifications import NotificationsMixin
 from termforum.ui.screens.main_offline import RECONNECT_FIRST, OfflineMixin
 from termforum.ui.widgets.forums import ForumEntry, ForumList
@@ -64,7 +65,7 @@ ANONYMOUS_VIEWS: tuple[str, ...] = ("latest", "top", "hot")
 """Views a forum answers without an account (``new`` and ``unread`` need one)."""
 
 
-class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, Screen[None]):
+class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, GroupsMixin, Screen[None]):
     """Three panes: forums and groups, the topics of the selected group, and the open thread."""
 
     BINDINGS = list(SCREEN_BINDINGS)
@@ -135,6 +136,7 @@ class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, Screen[None]):
         self._update_title()
         self.topics_pane.focus()
         # The first frame shows what the cache has (no worker, no await); the forum comes after.
+        self._restore_group_folds()
         painted = self._paint_groups_from_cache()
         if painted:
             self.load_topics(fetch_after_refresh=True)
