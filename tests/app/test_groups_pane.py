@@ -91,7 +91,7 @@ async def test_subgroups_nest_under_their_parent_and_fold_with_keys(
         await pilot.press("z")
         shown = rows(pane)
         assert FIRST_CHILD not in shown and LAST_CHILD not in shown
-        assert shown[PARENT].startswith("▸ Visibility & Reputation +2")
+        assert shown[PARENT].startswith("▸ Visibility & Reputation")
         await pilot.press("z")
         assert FIRST_CHILD in rows(pane)
 
@@ -135,7 +135,7 @@ async def test_folds_are_remembered_for_the_next_run(
         await settle(pilot, lambda: pane.option_count > 10)
         shown = rows(pane)
         assert pane.folded == {"9"}
-        assert shown["9"].startswith("▸ Comunità italiana +2")
+        assert shown["9"].startswith("▸ Comunità italiana")
         assert "16" not in shown and "17" not in shown
         assert FIRST_CHILD in shown
 

@@ -71,7 +71,7 @@ GROUP_LIST_BINDINGS: tuple[Binding, ...] = (
     Binding("Z", "toggle_all_folds", "Fold/unfold all", id="toggle_all_group_folds", show=False),
     Binding("left", "fold", "Fold, or go to parent", id="fold_group", show=False),
     Binding("right", "unfold", "Unfold, or go to subgroup", id="unfold_group", show=False),
-    Binding("w", "group_level", "Notifications level", id="group_level"),
+    Binding("w", "group_level", "Watch/mute", id="group_level"),
 )
 """Keys of the group list only (on top of ``LIST_BINDINGS``): subgroups fold under their
 parent like a tree, and ``w`` changes how the forum notifies you about a group. Not ``h``/``l``:

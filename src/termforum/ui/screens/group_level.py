@@ -18,26 +18,14 @@ from termforum.ui.widgets.group_list import LEVEL_MARKS
 __all__ = ["LEVEL_CHOICES", "GroupLevelScreen"]
 
 LEVEL_CHOICES: dict[str, tuple[str, str]] = {
-    "watching": (
-        "Watching",
-        "Notified of every new post in this group; new replies are counted.",
-    ),
+    "watching": ("Watching", "Notified of every new post here; new replies are counted."),
     "watching_first_post": (
         "Watching first post",
-        "Notified of the first post of each new topic in this group.",
+        "Notified of the first post of each new topic here.",
     ),
-    "tracking": (
-        "Tracking",
-        "New replies are counted; notified when someone mentions you or replies to you.",
-    ),
-    "normal": (
-        "Normal",
-        "Notified only when someone mentions you or replies to you.",
-    ),
-    "muted": (
-        "Muted",
-        "Never notified of new topics here, and they are left out of All groups.",
-    ),
+    "tracking": ("Tracking", "New replies counted; notified of mentions and replies to you."),
+    "normal": ("Normal", "Notified only of mentions and replies to you."),
+    "muted": ("Muted", "Never notified; its topics are left out of All groups."),
 }
 """Each level's name and what it does, as the chooser shows them."""
 
@@ -48,7 +36,11 @@ class GroupLevelScreen(ModalScreen[str | None]):
 
     CSS_PATH = SCREENS_CSS
 
-    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="close_group_level")]
+    BINDINGS = [
+        Binding("escape,q", "dismiss(None)", "Close", id="close_group_level"),
+        Binding("j", "move(1)", "Down", show=False),
+        Binding("k", "move(-1)", "Up", show=False),
+    ]
 
     def __init__(self, group: Group) -> None:
         super().__init__()
@@ -87,6 +79,11 @@ class GroupLevelScreen(ModalScreen[str | None]):
         current = self.group.notification_level
         box.highlighted = GROUP_LEVELS.index(current) if current in GROUP_LEVELS else 0
         box.focus()
+
+    def action_move(self, step: int) -> None:
+        """Move the highlight (``j``/``k``, as in the lists)."""
+        box = self.query_one(OptionList)
+        box.action_cursor_down() if step > 0 else box.action_cursor_up()
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -164,10 +164,7 @@ class GroupList(OptionList, inherit_bindings=False):
             marker = "" if depth else "  "
         muted = group.notification_level == "muted"
         name = text(group.name, "dim" if muted else "")
-        parts: list[Content | tuple[str, str] | str] = [(guide, "dim"), marker, name]
-        if children and group.id in self._folded:
-            parts.append((f" +{len(children)}", "dim"))
-        left = Content.assemble(*parts)
+        left = Content.assemble((guide, "dim"), marker, name)
         right: list[tuple[str, str] | str] = []
         mark = LEVEL_MARKS.get(group.notification_level or "")
         if mark is not None:
