@@ -22,10 +22,15 @@ __all__ = [
     "Topic",
     "TopicPage",
     "User",
+    "GROUP_LEVELS",
     "MEMBER_VIEWS",
     "TOPIC_VIEWS",
     "TOP_PERIODS",
 ]
+
+GROUP_LEVELS: tuple[str, ...] = ("watching", "watching_first_post", "tracking", "normal", "muted")
+"""Notification levels a group may have for the reader, most attentive first (Discourse's
+category levels 3, 4, 2, 1, 0)."""
 
 TOPIC_VIEWS: tuple[str, ...] = ("latest", "new", "unread", "top", "hot", "posted", "bookmarks")
 """The topic-list views every backend is asked for: the first five in the order ``v``
@@ -60,6 +65,8 @@ class Group:
     parent_id: str | None = None
     topic_count: int | None = None
     color: str | None = None
+    notification_level: str | None = None
+    """One of ``GROUP_LEVELS`` for the logged-in reader; None when unknown (anonymous)."""
 
 
 @dataclass(frozen=True, slots=True)

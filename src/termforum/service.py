@@ -417,6 +417,24 @@ class ForumService:
                 self.cache.put_groups(groups)
         return self._groups
 
+    async def set_group_level(self, group: Group, level: str) -> Group:
+        """Set the reader's notification level of ``group`` on the forum (one request, never
+        retried) and in the cached group list; returns the group as it is now.
+
+        The forum decides what else changes (muting a parent mutes its subgroups that have
+        no level of their own, and the lists of all groups leave out muted groups), so the
+        cached lists of all groups are dropped and the caller reloads what it shows.
+        """
+        await self._call(self.backend.set_group_notification_level(group.id, level))
+        updated = replace(group, notification_level=level)
+        if self._groups is not None:
+            self._groups = [updated if g.id == group.id else g for g in self._groups]
+            if self.cache is not None:
+                self.cache.put_groups(self._groups)
+        if self.cache is not None:
+            self.cache.forget_topic_pages([None, group.id, group.parent_id])
+        return updated
+
     async def topics(
         self,
         group_id: str | None = None,

@@ -1,8 +1,9 @@
 """App-written state: ``state.toml`` in the state folder (``app_paths().state_dir``).
 
 What termforum remembers between runs: the last forum, group and topic, pane sizes, the
-topic-list view of each group and the topic highlighted in each list. It is written with
-tomli-w (which cannot write ``None``, so unset values are left out) and atomically: a
+topic-list view of each group, the topic highlighted in each list and which groups
+have their subgroups folded. It is written with tomli-w (which cannot write ``None``,
+so unset values are left out) and atomically: a
 private temporary file in the same folder is written, flushed, fsynced and then renamed over
 ``state.toml``. The folder is 0700, the file 0600.
 
@@ -56,6 +57,8 @@ class AppState:
     position: dict[str, dict[str, str]] = field(default_factory=dict)
     """Per forum name, per topic list (group and view, as the UI names them), the id of the
     topic highlighted there last."""
+    folded_groups: dict[str, list[str]] = field(default_factory=dict)
+    """Per forum name, the ids of the groups whose subgroups are folded away."""
 
 
 def state_file() -> Path:
@@ -122,6 +125,11 @@ def _to_toml(state: AppState) -> dict[str, Any]:
         "last_topic": _str_table(state.last_topic),
         "view": {forum: _str_table(views) for forum, views in state.view.items()},
         "position": {forum: _str_table(places) for forum, places in state.position.items()},
+        "folded_groups": {
+            forum: sorted({str(group_id) for group_id in ids})
+            for forum, ids in state.folded_groups.items()
+            if ids
+        },
     }
     for table in ("view", "position"):
         data[table] = {forum: values for forum, values in data[table].items() if values}
@@ -157,6 +165,17 @@ def _from_toml(data: dict[str, Any]) -> AppState:
             for forum, table in tables.items():
                 if read := _read_ids(table):
                     into[forum] = read
+    folded = data.get("folded_groups")
+    if isinstance(folded, dict):
+        for forum, ids in folded.items():
+            if isinstance(ids, list):
+                kept = [
+                    str(i)
+                    for i in ids
+                    if isinstance(i, str) or (isinstance(i, int) and not isinstance(i, bool))
+                ]
+                if kept:
+                    state.folded_groups[forum] = kept
     return state
 
 

@@ -30,7 +30,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -376,6 +376,21 @@ class CacheScope:
         """A cached page of a topic list, if any."""
         key = self._page_key(group_id, view, page, period, tag)
         return self._get("topics", key, TopicPage)
+
+    def forget_topic_pages(self, group_ids: Iterable[str | None]) -> None:
+        """Drop every cached page of the topic lists of ``group_ids`` (None: all groups),
+        in every view: they no longer show what the forum would list."""
+        prefixes = [f"{group_id or '*'}|" for group_id in group_ids]
+
+        def work(conn: sqlite3.Connection) -> None:
+            for prefix in prefixes:
+                conn.execute(
+                    "DELETE FROM objects WHERE scope_id = ? AND kind = 'topics'"
+                    " AND substr(key, 1, ?) = ?",
+                    (self.id, len(prefix), prefix),
+                )
+
+        self._cache._transact(work)
 
     def _put_topics(self, topics: Sequence[Topic]) -> None:
         def work(conn: sqlite3.Connection) -> None:

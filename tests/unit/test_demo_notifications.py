@@ -454,6 +454,7 @@ def test_a_data_folder_of_the_previous_schema_is_upgraded_in_place(
     conn = sqlite3.connect(path)
     conn.executescript(
         "DROP TABLE notifications;"
+        "DROP TABLE category_users;"
         "ALTER TABLE users DROP COLUMN seen_notification_id;"
         "UPDATE meta SET value = '2' WHERE key = 'schema_version';"
         "UPDATE topics SET title = 'written before the upgrade' WHERE id = 1;"

@@ -441,8 +441,13 @@ def test_every_field_of_a_list_row_is_shown_safely(
         excerpt=excerpt,
         last_poster=author,
     )
-    group = Group(id="2", name=group_name, slug="g", description=excerpt)
-    for rows in (TopicList._prompt(topic), GroupList._prompt(group)):  # noqa: SLF001
+    group = Group(id="2", name=group_name, slug="g", description=excerpt, parent_id="9")
+    parent = Group(id="9", name=group_name, slug="p", notification_level="muted", topic_count=7)
+    groups = GroupList()
+    groups.set_groups([parent, group])
+    groups.folded = {"9"}
+    prompts = [groups._prompt(parent), groups._prompt(group)]  # noqa: SLF001
+    for rows in (TopicList._prompt(topic), *prompts):  # noqa: SLF001
         for line in rows.layout(width):
             assert line.cell_length <= width, (width, line.plain)
             assert FORBIDDEN.search(line.plain) is None, repr(line.plain)

@@ -40,6 +40,7 @@ CAPABILITIES: dict[str, str] = {
     "like": "liking posts and taking likes back (``like``, ``unlike``)",
     "bookmark": "bookmarking posts (``bookmark``, ``remove_bookmark``)",
     "similar": "similar topics while composing a new one (``similar_topics``)",
+    "group_levels": "the reader's notification level per group (``set_group_notification_level``)",
 }
 """Every capability name a backend may list, and what it allows. Write capabilities are only
 listed when the backend has logged-in credentials; the UI hides what is absent."""
@@ -50,9 +51,10 @@ class Backend(Protocol):
     """What termforum needs from a forum API (contract: see ``docs/design.md``).
 
     Writes (``reply``, ``create_topic``, ``edit_post``, ``like``, ``unlike``, ``bookmark``,
-    ``remove_bookmark``) are sent once and never retried. A failure after the request may
-    have reached the forum is ``NetworkError`` with ``sent=True``; a post held for
-    moderation raises ``PostQueued``; a refusal with the forum's reasons is ``Rejected``.
+    ``remove_bookmark``, ``set_group_notification_level``) are sent once and never retried.
+    A failure after the request may have reached the forum is ``NetworkError`` with
+    ``sent=True``; a post held for moderation raises ``PostQueued``; a refusal with the
+    forum's reasons is ``Rejected``.
     """
 
     kind: ClassVar[str]
@@ -60,6 +62,7 @@ class Backend(Protocol):
 
     async def site(self) -> Site: ...
     async def groups(self) -> list[Group]: ...
+    async def set_group_notification_level(self, group_id: str, level: str) -> None: ...
     async def topics(
         self,
         group_id: str | None = None,

@@ -210,6 +210,42 @@ def parse_about(data: Json, url: str) -> Site:
     )
 
 
+CATEGORY_LEVELS: dict[int, str] = {
+    0: "muted",
+    1: "normal",
+    2: "tracking",
+    3: "watching",
+    4: "watching_first_post",
+}
+"""Discourse's ``NotificationLevels.all`` (category ``notification_level``) → ``Group`` level."""
+
+_LEVEL_NAMES: dict[str, str] = {
+    **{name: name for name in CATEGORY_LEVELS.values()},
+    "regular": "normal",
+}
+
+
+def group_level(value: object) -> str | None:
+    """A group's notification level from a category's ``notification_level``: an int
+    (or its digits), or a level's name; None when absent or not one of them."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        value = value.strip().lower()
+        if value in _LEVEL_NAMES:
+            return _LEVEL_NAMES[value]
+        value = int(value) if value.isdigit() else None
+    return CATEGORY_LEVELS.get(value) if isinstance(value, int) else None
+
+
+def level_number(level: str) -> int:
+    """The ``notification_level`` number Discourse takes for a ``Group`` level name."""
+    for number, name in CATEGORY_LEVELS.items():
+        if name == level:
+            return number
+    raise ValueError(f"unknown notification level {level!r}")
+
+
 def parse_group(category: Json) -> Group:
     """``Group`` from one category object (``/site.json`` or ``/categories.json``)."""
     description = html_to_text(category.get("description_text")) or html_to_text(
@@ -223,6 +259,7 @@ def parse_group(category: Json) -> Group:
         parent_id=_opt_id(category.get("parent_category_id")),
         topic_count=_opt_int(category.get("topic_count")),
         color=_color(category.get("color")),
+        notification_level=group_level(category.get("notification_level")),
     )
 
 

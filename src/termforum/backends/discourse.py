@@ -38,6 +38,7 @@ from termforum.backends._discourse_parse import (
     LIKE_ACTION,
     category_url_paths,
     is_enqueued,
+    level_number,
     looks_like_post,
     parse_about,
     parse_category_list_groups,
@@ -71,6 +72,7 @@ from termforum.errors import (
     ServerError,
 )
 from termforum.models import (
+    GROUP_LEVELS,
     TOP_PERIODS,
     TOPIC_VIEWS,
     Group,
@@ -124,7 +126,9 @@ start of it to find similar topics.
 READ_CAPABILITIES: frozenset[str] = frozenset({"search"})
 """What the backend can do for anyone, logged in or not."""
 
-WRITE_CAPABILITIES: frozenset[str] = frozenset({"write", "like", "bookmark", "edit", "similar"})
+WRITE_CAPABILITIES: frozenset[str] = frozenset(
+    {"write", "like", "bookmark", "edit", "similar", "group_levels"}
+)
 """What it can do only with credentials that carry a user's identity."""
 
 QUEUED_MESSAGE = "Your post is waiting for a moderator's approval."
@@ -402,7 +406,30 @@ class DiscourseBackend:
             data = await self._get("/categories.json", what, [("include_subcategories", "true")])
             groups = self._parse(what, parse_category_list_groups, data)
         self._category_paths = category_url_paths(groups)
+        if not self.logged_in:
+            # A visitor is told "regular" for every category: that says nothing about them.
+            groups = [replace(group, notification_level=None) for group in groups]
         return groups
+
+    async def set_group_notification_level(self, group_id: str, level: str) -> None:
+        """Set the logged-in user's notification level for category ``group_id`` to
+        ``level`` (one of ``GROUP_LEVELS``): ``POST /category/{id}/notifications`` with
+        ``{notification_level: 0..4}`` → ``{"success": "OK", ...}``.
+
+        Muting a category also mutes its subcategories that have no level of their own,
+        and leaves their topics out of the lists of all categories (the server's doing).
+        An unknown ``level`` is ``Rejected`` before anything is sent.
+        """
+        group_id = str(group_id)
+        if level not in GROUP_LEVELS:
+            raise Rejected(f"{level!r} is not a notification level termforum knows.")
+        await self._write(
+            "POST",
+            f"/category/{_path_id(group_id)}/notifications",
+            doing="change the group's notification level",
+            thing=f"category {group_id}",
+            body={"notification_level": level_number(level)},
+        )
 
     async def _category_path(self, group_id: str) -> str:
         """The ``slug/.../id`` URL path of a category (loads the categories once if needed)."""

@@ -40,6 +40,7 @@ from urllib.parse import urlencode
 from termforum.demo import auth, content
 from termforum.demo import serialize as ser
 from termforum.demo import serialize_site as site
+from termforum.demo.category_levels import levels_for, muted_ids
 from termforum.demo.clock import as_time_shift, shift_times, shift_timestamp, to_seed_time
 from termforum.demo.content import DEMO_USERNAME
 from termforum.demo.cook import fancy_title
@@ -112,6 +113,7 @@ LOGIN_REQUIRED = frozenset(
         "topic_bookmark",
         "topic_remove_bookmarks",
         "timings",
+        "category_notifications",
         "revoke_user_api_key",
         "notifications",
         "notifications_mark_read",
@@ -231,6 +233,13 @@ def build_router(*, control: bool = True) -> Router:
     # Admin-only (write_api.py): users and categories with any name, for tests.
     r.add("POST", r"/users", "create_user", "users/create", kind="api")
     r.add("POST", r"/categories", "create_category", "categories/create", kind="api")
+    r.add(
+        "POST",
+        r"/category/(?P<id>\d+)/notifications",
+        "category_notifications",
+        "categories/set_notifications",
+        kind="api",
+    )
     r.add("GET", r"/topics/similar_to", "similar_to", "similar_topics/index", kind="api")
     r.add(
         "POST",
@@ -555,13 +564,16 @@ class DemoApp(WriteHandlers, NotificationHandlers, DismissHandlers, UserApiKeyHa
         include = request.arg("include_subcategories") == "true"
         parent = request.int_arg("parent_category_id", 0) or None
         cats = [c for c in self.store.categories() if c["parent_id"] == parent]
+        levels = levels_for(self.store, viewer["id"] if viewer is not None else None)
         return Response.json(
             {
                 "category_list": {
                     "can_create_category": False,
                     "can_create_topic": viewer is not None,
                     "categories": [
-                        site.category_list_item(self.store, c, include_subcategories=include)
+                        site.category_list_item(
+                            self.store, c, include_subcategories=include, levels=levels
+                        )
                         for c in cats
                     ],
                 }
@@ -656,6 +668,9 @@ class DemoApp(WriteHandlers, NotificationHandlers, DismissHandlers, UserApiKeyHa
             page=page,
             per_page=per_page,
             user_id=viewer["id"] if viewer is not None else None,
+            # Discourse's remove_muted_categories: muted ones stay out, but for the one shown.
+            exclude_category_ids=muted_ids(self.store, viewer["id"] if viewer else None)
+            - {pin_category},
         )
         more_url = None
         if more:

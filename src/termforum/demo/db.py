@@ -7,13 +7,14 @@ versions match and re-seeds otherwise.
 The tables mirror the parts of Discourse's model the API needs. The seed leaves the
 per-user tables empty: ``api_keys`` and ``user_api_keys`` (keys are stored as SHA-256
 hashes, see :mod:`termforum.demo.auth`), ``topic_users`` (read state), ``bookmarks``,
-``pending_posts`` (the moderation queue), ``draft_sequences`` and ``notifications``; the
-write side (:mod:`termforum.demo.writes`) fills them.
+``pending_posts`` (the moderation queue), ``draft_sequences``, ``notifications`` and
+``category_users`` (notification levels per category); the write side fills them.
 
 A folder at an older schema version whose content version matches is upgraded in place
 when :data:`MIGRATIONS` lead from its version to this one (:func:`upgrade`), so what its
 users wrote and the demo account's key survive; otherwise it is re-seeded. Version 2
-folders (before notifications) are upgraded; older ones are re-seeded.
+folders (before notifications) and version 3 ones (before category notification levels)
+are upgraded; older ones are re-seeded.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ __all__ = [
     "upgrade",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump when the tables change, with a :data:`MIGRATIONS` step from the previous version
 when one can keep the data (without one, older data folders are re-seeded)."""
 
@@ -54,6 +55,17 @@ CREATE TABLE notifications (
 );
 """
 NOTIFICATIONS_INDEX = "CREATE INDEX notifications_user ON notifications (user_id, id);"
+
+CATEGORY_USERS_TABLE = """
+-- Discourse's category_users: a user's notification level for a category (0 muted,
+-- 1 regular, 2 tracking, 3 watching, 4 watching first post); no row means regular.
+CREATE TABLE category_users (
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    category_id INTEGER NOT NULL REFERENCES categories(id),
+    notification_level INTEGER NOT NULL,
+    PRIMARY KEY (user_id, category_id)
+);
+"""
 
 SCHEMA = (
     """
@@ -220,6 +232,7 @@ CREATE TABLE draft_sequences (
 );
 """
     + NOTIFICATIONS_TABLE
+    + CATEGORY_USERS_TABLE
 )
 
 INDEXES = (
@@ -242,6 +255,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         NOTIFICATIONS_INDEX,
         "ALTER TABLE users ADD COLUMN seen_notification_id INTEGER NOT NULL DEFAULT 0",
     ),
+    3: (CATEGORY_USERS_TABLE,),
 }
 """The statements that take a database from schema version N to N + 1. The seed makes
 no rows for the tables they add, so upgrading leaves the same data as seeding afresh."""

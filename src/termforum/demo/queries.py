@@ -320,6 +320,7 @@ class Store:
         page: int = 0,
         per_page: int = 30,
         user_id: int | None = None,
+        exclude_category_ids: Iterable[int] = (),
     ) -> tuple[list[Row], bool]:
         """One page of a topic list and whether another page exists.
 
@@ -331,6 +332,7 @@ class Store:
         does. ``new`` lists topics created in the last :data:`NEW_TOPIC_DAYS` that the
         user has not opened; ``unread`` the topics the user tracks or watches with posts
         after their last read one.
+        ``exclude_category_ids`` leaves out the topics of those categories (muted ones).
         """
         where = ["visible = 1"]
         params: list[Any] = []
@@ -361,6 +363,10 @@ class Store:
         if category_ids is not None:
             where.append(f"category_id IN ({','.join('?' * len(category_ids))})")
             params += list(category_ids)
+        excluded = sorted(set(exclude_category_ids))
+        if excluded:
+            where.append(f"category_id NOT IN ({','.join('?' * len(excluded))})")
+            params += excluded
         if tag_id is not None:
             where.append("id IN (SELECT topic_id FROM topic_tags WHERE tag_id = ?)")
             params.append(tag_id)

@@ -11,6 +11,7 @@ import sqlite3
 from typing import Any
 
 from termforum.demo import content
+from termforum.demo.category_levels import levels_for
 from termforum.demo.cook import fancy_title, plain_text
 from termforum.demo.db import iso
 from termforum.demo.queries import Store
@@ -168,8 +169,9 @@ def _flag(row: tuple[Any, ...], position: int) -> dict[str, Any]:
 # --------------------------------------------------------------------------- site
 
 
-def site_category(store: Store, cat: Row) -> dict[str, Any]:
-    """A category as listed in ``/site.json`` (flat list, with ``parent_category_id``)."""
+def site_category(store: Store, cat: Row, level: int = 1) -> dict[str, Any]:
+    """A category as listed in ``/site.json`` (flat list, with ``parent_category_id``);
+    ``level``: the viewer's notification level for it (1, regular, for anonymous ones)."""
     stats = store.category_stats()[cat["id"]]
     subs = store.subcategory_ids(cat["id"])
     data: dict[str, Any] = {
@@ -190,7 +192,7 @@ def site_category(store: Store, cat: Row) -> dict[str, Any]:
         "topic_url": _topic_url(store, cat),
         "read_restricted": bool(cat["read_restricted"]),
         "permission": 3,
-        "notification_level": 1,
+        "notification_level": level,
         "topic_template": None,
         "topic_title_placeholder": None,
         "has_children": bool(subs),
@@ -231,6 +233,7 @@ def _topic_url(store: Store, cat: Row) -> str | None:
 
 def site_json(store: Store, viewer: Viewer = None) -> dict[str, Any]:
     """``/site.json``."""
+    levels = levels_for(store, viewer["id"] if viewer is not None else None)
     return {
         "default_archetype": "regular",
         "notification_types": dict(NOTIFICATION_TYPES),
@@ -288,7 +291,7 @@ def site_json(store: Store, viewer: Viewer = None) -> dict[str, Any]:
         "custom_emoji_translation": {},
         "watched_words_replace": None,
         "watched_words_link": None,
-        "categories": [site_category(store, c) for c in store.categories()],
+        "categories": [site_category(store, c, levels.get(c["id"], 1)) for c in store.categories()],
         "archetypes": [
             {"id": "regular", "name": "Regular Topic", "options": []},
             {"id": "banner", "name": "Banner", "options": []},
@@ -397,10 +400,16 @@ _CATEGORY_LIST_KEYS = (
 
 
 def category_list_item(
-    store: Store, cat: Row, *, include_subcategories: bool = False
+    store: Store,
+    cat: Row,
+    *,
+    include_subcategories: bool = False,
+    levels: dict[int, int] | None = None,
 ) -> dict[str, Any]:
-    """A top-level category in ``/categories.json``."""
-    base = site_category(store, cat)
+    """A top-level category in ``/categories.json``; ``levels``: the viewer's notification
+    levels by category id (see :mod:`termforum.demo.category_levels`)."""
+    levels = levels or {}
+    base = site_category(store, cat, levels.get(cat["id"], 1))
     stats = store.category_stats()[cat["id"]]
     data = {key: base[key] for key in _CATEGORY_LIST_KEYS}
     for key in ("topics_day", "topics_week", "topics_month", "topics_year", "topics_all_time"):
@@ -410,7 +419,9 @@ def category_list_item(
     data["subcategory_ids"] = [s["id"] for s in subs if s]
     if include_subcategories:
         data["subcategory_list"] = [
-            {**site_category(store, s), **_period_counts(store, s)} for s in subs if s
+            {**site_category(store, s, levels.get(s["id"], 1)), **_period_counts(store, s)}
+            for s in subs
+            if s
         ]
     return data
 

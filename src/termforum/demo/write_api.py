@@ -28,6 +28,12 @@ Discourse's controllers:
     "__rest_serializer": "1"}``.
 ``POST /user-api-key/revoke``
     Revokes the calling user API key: ``{"success": "OK"}``.
+``POST /category/{id}/notifications``
+    ``notification_level`` (0 muted … 4 watching first post) sets the user's level for the
+    category (:mod:`termforum.demo.category_levels`): ``{"success": "OK",
+    "indirectly_muted_category_ids": [...]}``; 404 for an unknown category, 400
+    ``invalid_parameters`` for a level that is not one of those (Discourse takes
+    ``to_i`` of anything, so a typo would mute: the demo refuses instead).
 ``POST /users.json`` (admin API key only)
     ``username``, ``name``?, ``email``?, ``password``, ``active``, ``approved`` (the
     last four are accepted and ignored: every demo user is active): creates a trust
@@ -57,6 +63,7 @@ from typing import TYPE_CHECKING, Any
 from termforum.demo import auth
 from termforum.demo import serialize as ser
 from termforum.demo import serialize_site as site
+from termforum.demo.category_levels import LEVELS, indirectly_muted_ids, set_level
 from termforum.demo.similar import rank_similar
 from termforum.demo.web import Request, Response
 from termforum.demo.writes import ACCOUNT_ACTIVATED, NOT_FOUND, CreateResult, NewPost, Refused
@@ -359,6 +366,32 @@ class WriteHandlers:
             spent = _int(params.get("topic_time")) or 0
             self.writer.record_timings(viewer, topic, numbers, spent)
         return _empty()
+
+    # -- category notification levels ---------------------------------------------------
+
+    def handle_category_notifications(self, request: Request, viewer: Row) -> Response:
+        """``POST /category/{id}/notifications`` (``notification_level``, form or JSON):
+        ``{"success": "OK", "indirectly_muted_category_ids": [...]}``."""
+        category_id = int(request.params["id"])
+        if self.store.category(category_id) is None:
+            raise _not_found()
+        raw = request.params_dict().get("notification_level")
+        if raw in (None, ""):
+            raise _missing("notification_level")
+        params_level = _int(raw)
+        if params_level is None or params_level not in LEVELS:
+            raise Refused.errors(
+                400,
+                "You supplied invalid parameters to the request: notification_level",
+                error_type="invalid_parameters",
+            )
+        set_level(self.store, viewer["id"], category_id, params_level)
+        return Response.json(
+            {
+                "success": "OK",
+                "indirectly_muted_category_ids": indirectly_muted_ids(self.store, viewer["id"]),
+            }
+        )
 
     # -- similar topics -----------------------------------------------------------------
 

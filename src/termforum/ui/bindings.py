@@ -15,6 +15,7 @@ __all__ = [
     "APP_BINDINGS",
     "COMPOSER_BINDINGS",
     "BINDING_GROUPS",
+    "GROUP_LIST_BINDINGS",
     "LINK_BINDINGS",
     "LIST_BINDINGS",
     "LOGIN_BINDINGS",
@@ -70,6 +71,17 @@ LIST_BINDINGS: tuple[Binding, ...] = (
     Binding("pageup", "page_up", "Page up", id="page_up", show=False),
 )
 
+GROUP_LIST_BINDINGS: tuple[Binding, ...] = (
+    Binding("z", "toggle_fold", "Fold/unfold subgroups", id="toggle_group_fold", show=False),
+    Binding("Z", "toggle_all_folds", "Fold/unfold all", id="toggle_all_group_folds", show=False),
+    Binding("left", "fold", "Fold, or go to parent", id="fold_group", show=False),
+    Binding("right", "unfold", "Unfold, or go to subgroup", id="unfold_group", show=False),
+    Binding("w", "group_level", "Watch/mute", id="group_level"),
+)
+"""Keys of the group list only (on top of ``LIST_BINDINGS``): subgroups fold under their
+parent like a tree, and ``w`` changes how the forum notifies you about a group. Not ``h``/``l``:
+a common ``[keymap]`` gives them to back and open (ranger-style), in the same scope."""
+
 READER_BINDINGS: tuple[Binding, ...] = (
     Binding("j,down", "next_post", "Next post", id="cursor_down", key_display="j"),
     Binding("k,up", "previous_post", "Previous post", id="cursor_up", key_display="k"),
@@ -118,6 +130,7 @@ LINK_BINDINGS: tuple[Binding, ...] = (
 BINDING_GROUPS: tuple[BindingGroup, ...] = (
     BindingGroup("Everywhere", APP_BINDINGS + SCREEN_BINDINGS),
     BindingGroup("Group and topic lists", LIST_BINDINGS),
+    BindingGroup("Group list", GROUP_LIST_BINDINGS),
     BindingGroup("Reading a topic", READER_BINDINGS),
     BindingGroup("Writing", COMPOSER_BINDINGS),
     BindingGroup("Links of a post", LINK_BINDINGS),
@@ -146,6 +159,7 @@ def key_for(binding_id: str, keymap: dict[str, str]) -> str:
 
 _SCOPES: tuple[tuple[str, tuple[Binding, ...]], ...] = (
     ("in the lists", APP_BINDINGS + SCREEN_BINDINGS + LIST_BINDINGS),
+    ("in the group list", APP_BINDINGS + SCREEN_BINDINGS + LIST_BINDINGS + GROUP_LIST_BINDINGS),
     ("while reading a topic", APP_BINDINGS + SCREEN_BINDINGS + READER_BINDINGS),
     ("while writing", APP_BINDINGS + COMPOSER_BINDINGS),
     ("in the links of a post", APP_BINDINGS + LINK_BINDINGS),

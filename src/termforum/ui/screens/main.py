@@ -32,6 +32,7 @@ from termforum.ui.bindings import SCREEN_BINDINGS
 from termforum.ui.format import format_age
 from termforum.ui.screens.composer_request import ComposerRequest, quote_block
 from termforum.ui.screens.main_accounts import AccountsMixin
+from termforum.ui.screens.main_groups import GroupsMixin
 from termforum.ui.screens.main_notifications import NotificationsMixin
 from termforum.ui.screens.main_offline import RECONNECT_FIRST, OfflineMixin
 from termforum.ui.screens.main_unread import ReadMarksMixin
@@ -62,7 +63,13 @@ SHORT_HEIGHT = 30
 
 
 class MainScreen(
-    AccountsMixin, OfflineMixin, NotificationsMixin, ReadMarksMixin, ViewsMixin, Screen[None]
+    AccountsMixin,
+    OfflineMixin,
+    NotificationsMixin,
+    GroupsMixin,
+    ReadMarksMixin,
+    ViewsMixin,
+    Screen[None],
 ):
     """Three panes: forums and groups, the topics of the selected group, and the open thread."""
 
@@ -133,6 +140,7 @@ class MainScreen(
         self._update_title()
         self.topics_pane.focus()
         # The first frame shows what the cache has (no worker, no await); the forum comes after.
+        self._restore_group_folds()
         painted = self._paint_groups_from_cache()
         if painted:
             self.load_topics(fetch_after_refresh=True)

@@ -1,4 +1,5 @@
-"""The group list and the topic list: line-based ``OptionList`` panes, never a widget per row.
+"""The topic list (and, from ``group_list``, the group list): line-based ``OptionList`` panes,
+never a widget per row.
 
 Each pane turns the generic option messages into domain messages that carry the model
 (``GroupList.Selected``, ``TopicList.Opened``, ``TopicList.NeedMore``); the screen routes them.
@@ -16,17 +17,15 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from termforum.models import Group, Topic
+from termforum.models import Topic
 from termforum.plain import text
 from termforum.ui.bindings import LIST_BINDINGS
 from termforum.ui.format import count, relative_time
+from termforum.ui.widgets.group_list import ALL_GROUPS, GroupList
 from termforum.ui.widgets.rows import Rows
 from termforum.unread import count_unread
 
 __all__ = ["ALL_GROUPS", "GroupList", "ListPane", "TopicList"]
-
-ALL_GROUPS = "__all__"
-"""Option id of the "All groups" entry."""
 
 _LOAD_MORE_MARGIN = 8
 """Ask for the next page when the highlight is this close to the end of the list."""
@@ -36,50 +35,6 @@ class ListPane(OptionList, inherit_bindings=False):
     """An ``OptionList`` with termforum's list keys (vim keys, ``g``/``G``, space to page)."""
 
     BINDINGS = list(LIST_BINDINGS)
-
-
-class GroupList(ListPane):
-    """The groups of a forum, subgroups indented under their parents, with topic counts."""
-
-    @dataclass
-    class Selected(Message):
-        """The user opened a group (``group`` is ``None`` for "All groups")."""
-
-        group: Group | None
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._groups: dict[str, Group] = {}
-
-    @property
-    def groups(self) -> list[Group]:
-        """The groups shown, in order."""
-        return list(self._groups.values())
-
-    def set_groups(self, groups: Iterable[Group], *, select: str | None = None) -> None:
-        """Show ``groups``; keep the highlight on ``select`` (a group id) when given."""
-        groups = list(groups)
-        self._groups = {group.id: group for group in groups}
-        options = [Option(Content.styled("All groups", "bold"), id=ALL_GROUPS)]
-        options.extend(Option(self._prompt(group), id=group.id) for group in groups)
-        self.set_options(options)
-        target = select if select in self._groups else ALL_GROUPS
-        self.highlighted = self.get_option_index(target)
-
-    @staticmethod
-    def _prompt(group: Group) -> Rows:
-        name = Content.assemble("  " if group.parent_id else "", text(group.name))
-        topic_count = "" if group.topic_count is None else str(group.topic_count)
-        return Rows([(name, Content.styled(topic_count, "dim"))])
-
-    def group(self, option_id: str | None) -> Group | None:
-        """The group behind an option id (``None`` for "All groups")."""
-        return self._groups.get(option_id or "")
-
-    @on(OptionList.OptionSelected)
-    def _opened(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.post_message(self.Selected(self.group(event.option.id)))
 
 
 class TopicList(ListPane):
