@@ -118,3 +118,17 @@ async def test_a_width_kept_from_a_wide_terminal_fits_a_small_one(
         await pilot.pause()
         assert app.state.list_ratio is None
         assert any("side by side" in str(n.message) for n in app._notifications)
+
+
+async def test_the_layout_keys_follow_the_keymap(make_app: Callable[..., TermforumApp]) -> None:
+    app = make_app(keymap={"toggle_compact": "f2"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await settle(pilot, lambda: len(screen.topics_pane.topics) > 0)
+        await pilot.press("backslash")
+        await pilot.pause()
+        assert not screen.compact  # the old key no longer toggles
+        await pilot.press("f2")
+        await pilot.pause()
+        assert screen.compact

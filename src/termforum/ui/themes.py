@@ -101,6 +101,8 @@ _ANSI = Theme(
     boost="ansi_default",
     dark=True,
     variables={
+        "ansi-background": "ansi_black",  # Textual's buttons and toggles use these two
+        "ansi-foreground": "ansi_white",
         # The selected row: the terminal's own colours reversed (visible without colour too).
         "block-cursor-foreground": "ansi_default",
         "block-cursor-background": "ansi_default",
