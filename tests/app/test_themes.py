@@ -28,7 +28,7 @@ async def test_each_termforum_theme_draws_the_main_screen_and_a_modal(
         await pilot.press("question_mark")  # a modal with Textual's own widgets
         await settle(pilot, lambda: isinstance(app.screen, HelpScreen))
         assert app.theme == name
-        assert app.current_theme.ansi is (name == "termforum-ansi")
+        assert app.current_theme.ansi is (name in ("termforum-ansi", "termforum-mono"))
         names = [command for command, _ in ThemeProvider(app.screen).commands]
         assert set(TERMFORUM_THEMES) <= set(names) and "textual-dark" in names
 
@@ -74,14 +74,14 @@ async def test_picking_the_configured_theme_again_forgets_the_pick(
     assert make_app(theme="nord").theme == "nord"
 
 
-def test_no_color_draws_with_the_ansi_theme_and_no_colour_filter(
+def test_no_color_draws_with_the_mono_theme_and_no_colour_filter(
     make_app: Callable[..., TermforumApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from textual.filter import Monochrome, NoColor
 
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(theme="termforum-dark")
-    assert app.theme == "termforum-ansi"
+    assert app.theme == "termforum-mono"
     kinds = [type(f) for f in app.get_line_filters()]
     assert NoColor in kinds and Monochrome not in kinds
 

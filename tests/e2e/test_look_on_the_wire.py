@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pyte
 import pytest
 
 from tests.e2e.ptyrun import PtyProcess, termforum
@@ -50,8 +51,23 @@ def test_the_sgr_parser_tells_the_colour_sets_apart() -> None:
     assert extended == {"38;2;1;2;3", "48;5;17"}
 
 
+FIRST_TOPIC = "Welcome to Working Groups"
+"""The title of the topic the list highlights at start."""
+
+
+def selected_row(proc: PtyProcess) -> list[pyte.screens.Char]:
+    """The cells of the first topic's title as the terminal shows them (it is highlighted)."""
+    for y, line in enumerate(proc.screen.display):
+        x = line.find(FIRST_TOPIC)
+        if x >= 0:
+            row = proc.screen.buffer[y]
+            return [row[column] for column in range(x, x + len(FIRST_TOPIC))]
+    raise AssertionError(proc.text())
+
+
 def browse(tmp_path: Path, config: str, env: dict[str, str] | None = None) -> PtyProcess:
-    """Run termforum on the demo forum with ``config``: open a topic, move, show help, quit."""
+    """Run termforum on the demo forum with ``config``: open a topic, move, show help, quit.
+    ``proc.selected`` keeps the highlighted first topic's cells as first drawn."""
     path = tmp_path / "config.toml"
     path.write_text(config, encoding="utf-8")
     proc = termforum(
@@ -62,7 +78,9 @@ def browse(tmp_path: Path, config: str, env: dict[str, str] | None = None) -> Pt
         size=(100, 30),
     )
     try:
-        assert proc.wait_for_text("Welcome to Working Groups", timeout=40), proc.text()
+        assert proc.wait_for_text(FIRST_TOPIC, timeout=40), proc.text()
+        proc.read(0.5)
+        proc.selected = selected_row(proc)  # type: ignore[attr-defined]
         proc.send(b"\r")  # open the highlighted topic
         assert proc.wait_for_text("#1", timeout=20), proc.text()
         proc.send(b"j")
@@ -96,13 +114,16 @@ def test_an_ansi_theme_sends_only_the_16_colours_and_mouse_false_never_tracks(
     basic, extended = colours(bytes(proc.output))
     assert not extended, sorted(extended)[:10]
     assert len(basic) >= 3  # it is in colour: the terminal's own
+    # The highlighted row is marked by a background from the palette.
+    expected = {"termforum-ansi": "blue", "ansi-dark": "white"}[theme]
+    assert {cell.bg for cell in proc.selected} == {expected}
     assert not MOUSE_ON.search(proc.output), MOUSE_ON.search(proc.output)
 
 
-def test_no_color_sends_no_colour_at_all_and_stays_readable(tmp_path: Path) -> None:
+def test_no_color_sends_no_colour_at_all_and_still_marks_the_selection(tmp_path: Path) -> None:
     proc = browse(tmp_path, 'theme = "termforum-dark"\n', env={"NO_COLOR": "1"})
     basic, extended = colours(bytes(proc.output))
     assert not basic and not extended, (sorted(basic), sorted(extended)[:10])
-    # The selected row is still marked, by reverse video (SGR 7) rather than by colour.
-    params = {p for m in SGR.finditer(proc.output) for p in m.group(1).split(b";")}
-    assert b"7" in params
+    # The selected row is still marked: by text styles instead of colour.
+    assert all(cell.underscore and cell.bold for cell in proc.selected)
+    assert {(cell.fg, cell.bg) for cell in proc.selected} == {("default", "default")}

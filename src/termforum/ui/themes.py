@@ -1,22 +1,23 @@
 """termforum's own colour themes, and how ``NO_COLOR`` turns colour off.
 
-Three themes join Textual's set (``textual-dark``, ``nord``, ``ansi-dark``…):
+Four themes join Textual's set (``textual-dark``, ``nord``, ``ansi-dark``…):
 
 - ``termforum-dark`` and ``termforum-light``: calm truecolour palettes (a terminal with fewer
   colours gets the nearest ones).
 - ``termforum-ansi``: only the terminal's own 16 ANSI colours and its default foreground and
   background, so the bytes on the wire carry only SGR 30–37, 90–97, 40–47, 100–107, 39 and 49
   colour codes (never ``38;5``/``38;2``). For SSH sessions, 16-colour terminals and users who
-  set up their terminal's palette. The selected row is drawn reversed, so it stays visible
-  with any palette, and with no colour at all.
+  set up their terminal's palette.
+- ``termforum-mono``: no colour, only the terminal's default foreground and background; the
+  selection and the focus are bold and underline.
 
 Registering them is cheap (a few small dataclasses, no imports beyond Textual's own).
 
 ``NO_COLOR`` (https://no-color.org: set and not empty) means no colour on the wire at all:
-termforum then draws with ``termforum-ansi`` (whose cursor and focus are text styles) through
-Textual's ``NoColor`` filter. Textual on its own would either turn colours into greys (still
-256-colour or truecolour codes) or, with an ANSI theme chosen after start-up, paint black on
-black; :func:`apply_no_color` replaces what it chose.
+termforum then draws with ``termforum-mono`` through Textual's ``NoColor`` filter (which also
+strips colour that content brings, such as syntax highlighting). Textual on its own would
+either turn colours into greys (still 256-colour or truecolour codes) or, with an ANSI theme
+chosen after start-up, paint black on black; :func:`apply_no_color` replaces what it chose.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from termforum.state import AppState
 
 __all__ = [
     "ANSI_THEME",
+    "MONO_THEME",
     "TERMFORUM_THEMES",
     "apply_no_color",
     "no_color_requested",
@@ -41,7 +43,9 @@ __all__ = [
 ]
 
 ANSI_THEME = "termforum-ansi"
-"""The theme that uses only the terminal's ANSI colours (and the one ``NO_COLOR`` draws with)."""
+"""The theme that uses only the terminal's ANSI colours."""
+MONO_THEME = "termforum-mono"
+"""The theme without colour (the terminal's default ones only): what ``NO_COLOR`` draws with."""
 
 _DARK = Theme(
     name="termforum-dark",
@@ -103,10 +107,11 @@ _ANSI = Theme(
     variables={
         "ansi-background": "ansi_black",  # Textual's buttons and toggles use these two
         "ansi-foreground": "ansi_white",
-        # The selected row: the terminal's own colours reversed (visible without colour too).
-        "block-cursor-foreground": "ansi_default",
-        "block-cursor-background": "ansi_default",
-        "block-cursor-text-style": "reverse bold",
+        # The selected row: white on blue in every palette; in a list without focus, underlined.
+        # (Textual's option lists drop "reverse" from the cursor's text style.)
+        "block-cursor-foreground": "ansi_bright_white",
+        "block-cursor-background": "ansi_blue",
+        "block-cursor-text-style": "bold",
         "block-cursor-blurred-foreground": "ansi_default",
         "block-cursor-blurred-background": "ansi_default",
         "block-cursor-blurred-text-style": "underline",
@@ -134,7 +139,34 @@ _ANSI = Theme(
     },
 )
 
-TERMFORUM_THEMES: Mapping[str, Theme] = {theme.name: theme for theme in (_DARK, _LIGHT, _ANSI)}
+_MONO = Theme(
+    name=MONO_THEME,
+    ansi=True,
+    primary="ansi_default",
+    secondary="ansi_default",
+    accent="ansi_default",
+    warning="ansi_default",
+    error="ansi_default",
+    success="ansi_default",
+    foreground="ansi_default",
+    background="ansi_default",
+    surface="ansi_default",
+    panel="ansi_default",
+    boost="ansi_default",
+    dark=True,
+    variables={
+        **{name: "ansi_default" for name in _ANSI.variables if not name.endswith("text-style")},
+        # Without colour the selection and the focus are text styles.
+        "block-cursor-text-style": "bold underline",
+        "block-cursor-blurred-text-style": "underline",
+        "input-cursor-text-style": "reverse",
+        "footer-key-foreground": "ansi_default",
+    },
+)
+
+TERMFORUM_THEMES: Mapping[str, Theme] = {
+    theme.name: theme for theme in (_DARK, _LIGHT, _ANSI, _MONO)
+}
 """termforum's own themes, by name."""
 
 
@@ -160,11 +192,11 @@ def unknown_theme_sentence(name: str, available: Mapping[str, Theme]) -> str:
 def starting_theme(
     configured: str, state: AppState, available: Mapping[str, Theme], *, no_color: bool
 ) -> str:
-    """The theme to start with: ``termforum-ansi`` under ``NO_COLOR``; else the one last
+    """The theme to start with: ``termforum-mono`` under ``NO_COLOR``; else the one last
     picked in the palette, as long as the config still names the theme it replaced; else
     the configured one."""
     if no_color:
-        return ANSI_THEME
+        return MONO_THEME
     if state.theme in available and state.theme_config == configured:
         return state.theme
     return configured
