@@ -79,7 +79,7 @@ _LIGHT = Theme(
     foreground="#1F2328",
     background="#F6F8FA",
     surface="#FFFFFF",
-    panel="#DDE3EA",
+    panel="#A3AFBD",  # darker than the page: unfocused pane edges are $panel-lighten-2
     dark=False,
     variables={
         "block-cursor-background": "#CFE3F5",
