@@ -108,12 +108,18 @@ class Config:
     """The forum opened at start-up when no ``--forum`` is given: the ``NAME`` of one of the
     ``[forums.NAME]`` tables. Unset by default, which means the first forum in the file."""
     theme: str = "textual-dark"
-    """The colour theme, by name: any Textual theme, such as ``"textual-dark"`` (default),
-    ``"textual-light"``, ``"nord"``, ``"gruvbox"``, ``"dracula"``, ``"ansi-dark"``. The theme
-    picker in the command palette (ctrl+p) lists the installed ones."""
+    """The colour theme, by name: termforum's own ``"termforum-dark"``, ``"termforum-light"``,
+    ``"termforum-ansi"`` (only the terminal's 16 ANSI colours, for SSH and 16-colour
+    terminals) and ``"termforum-mono"`` (no colour), or any Textual theme, such as
+    ``"textual-dark"`` (default), ``"textual-light"``, ``"nord"``, ``"gruvbox"``,
+    ``"dracula"``, ``"ansi-dark"``. "Change theme" in the command palette (ctrl+p) lists them
+    all and switches at run time; that choice is remembered in ``state.toml`` until this key
+    names another theme. ``NO_COLOR`` (non-empty) turns colour off whatever the theme
+    (termforum-mono is used)."""
     mouse: bool = True
     """Whether termforum captures the mouse (clicks and scrolling). Default ``true``; set
-    ``false`` to keep your terminal's own mouse selection."""
+    ``false`` to keep your terminal's own mouse selection (mouse reporting is never turned
+    on)."""
     forums: dict[str, ForumConfig] = field(default_factory=dict)
     """The forums you read, one ``[forums.NAME]`` table each, in the order of the file."""
     keymap: dict[str, str] = field(default_factory=dict)

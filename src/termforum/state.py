@@ -1,9 +1,9 @@
 """App-written state: ``state.toml`` in the state folder (``app_paths().state_dir``).
 
 What termforum remembers between runs: the last forum, group and topic, pane sizes, the
-topic-list view of each group, the topic highlighted in each list and which groups
-have their subgroups folded. It is written with tomli-w (which cannot write ``None``,
-so unset values are left out) and atomically: a
+compact layout, a theme picked at run time, the topic-list view of each group, the topic
+highlighted in each list and which groups have their subgroups folded. It is written with
+tomli-w (which cannot write ``None``, so unset values are left out) and atomically: a
 private temporary file in the same folder is written, flushed, fsynced and then renamed over
 ``state.toml``. The folder is 0700, the file 0600.
 
@@ -51,6 +51,13 @@ class AppState:
     """Width of the groups pane, in terminal cells (a positive integer)."""
     list_ratio: float | None = None
     """Share of the remaining width given to the topic list, strictly between 0 and 1."""
+    compact: bool = False
+    """Whether the compact layout (one-line topic rows, thin pane edges) is on."""
+    theme: str | None = None
+    """The theme last picked at run time (the command palette's "Change theme")."""
+    theme_config: str | None = None
+    """The config's ``theme`` when ``theme`` was picked: the pick applies only while the
+    config still names this one (editing ``config.toml`` wins over a remembered pick)."""
     view: dict[str, dict[str, str]] = field(default_factory=dict)
     """Per forum name, per group id, the topic-list view last chosen there (``"latest"``,
     ``"top"``, ...). The UI picks the key for the list of all groups' topics."""
@@ -121,6 +128,9 @@ def _to_toml(state: AppState) -> dict[str, Any]:
         "last_forum": state.last_forum,
         "groups_width": state.groups_width,
         "list_ratio": state.list_ratio,
+        "compact": state.compact or None,
+        "theme": state.theme,
+        "theme_config": state.theme_config,
         "last_group": _str_table(state.last_group),
         "last_topic": _str_table(state.last_topic),
         "view": {forum: _str_table(views) for forum, views in state.view.items()},
@@ -157,6 +167,11 @@ def _from_toml(data: dict[str, Any]) -> AppState:
         and 0 < ratio < 1
     ):
         state.list_ratio = float(ratio)
+    if data.get("compact") is True:
+        state.compact = True
+    theme, theme_config = data.get("theme"), data.get("theme_config")
+    if isinstance(theme, str) and theme and isinstance(theme_config, str) and theme_config:
+        state.theme, state.theme_config = theme, theme_config
     state.last_group = _read_ids(data.get("last_group"))
     state.last_topic = _read_ids(data.get("last_topic"))
     for name, into in (("view", state.view), ("position", state.position)):

@@ -71,3 +71,13 @@ def test_help_screen(snap_compare, app_for) -> None:  # type: ignore[no-untyped-
         await pilot.pause(0.1)
 
     assert snap_compare(app_for(), terminal_size=(100, 40), run_before=help_open)
+
+
+def test_compact_80x24_in_termforum_ansi(snap_compare, app_for) -> None:  # type: ignore[no-untyped-def]
+    async def compact(pilot) -> None:  # type: ignore[no-untyped-def]
+        await _topics_loaded(pilot)
+        await pilot.press("backslash")
+        pilot.app.clear_notifications()  # the "Compact layout." toast
+        await pilot.pause(0.1)
+
+    assert snap_compare(app_for(theme="termforum-ansi"), terminal_size=(80, 24), run_before=compact)

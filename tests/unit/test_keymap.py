@@ -40,3 +40,18 @@ def test_the_keymap_examples_in_config_example_toml_are_valid_and_clash_free() -
     assert len(examples) >= 3
     assert set(examples) <= binding_ids()
     assert keymap_clashes(examples) == []
+
+
+def test_the_layout_keys_have_ids_and_clash_where_they_are_active() -> None:
+    layout = {"toggle_compact", "narrow_groups", "widen_groups", "shrink_list", "grow_list"}
+    assert layout <= binding_ids()
+    assert key_for("toggle_compact", {}) == "backslash"
+    assert key_for("grow_list", {}) == "right_curly_bracket"
+    # Active in the lists and in the reader alike: a reader key is taken while reading…
+    assert keymap_clashes({"toggle_compact": "t"}) == [
+        '[keymap] puts "t" on both toggle_compact and toggle_tree while reading a topic; '
+        "give one of them another key."
+    ]
+    # …and a list key in the lists; a key of their own is fine.
+    assert "in the lists" in keymap_clashes({"widen_groups": "G"})[0]
+    assert keymap_clashes({"toggle_compact": "f2", "grow_list": "plus"}) == []

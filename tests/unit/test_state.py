@@ -38,6 +38,9 @@ def full_state() -> AppState:
         last_topic={"work": "3456"},
         groups_width=28,
         list_ratio=0.4,
+        compact=True,
+        theme="termforum-ansi",
+        theme_config="textual-dark",
         view={"work": {"12": "top/weekly", "": "latest"}, "meta": {"general": "new"}},
         position={"work": {"12|top/weekly": "3456", "__all__|latest|#api": "77"}},
     )
@@ -164,6 +167,8 @@ def test_values_of_the_wrong_type_are_ignored_not_fatal(home: Path) -> None:
                 "last_forum = 3",
                 'groups_width = "wide"',
                 "list_ratio = 1.5",
+                'compact = "yes"',
+                'theme = "nord"',
                 'future_key = "from a newer termforum"',
                 "[last_group]",
                 'work = "12"',

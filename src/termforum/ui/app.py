@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 
 from rich.console import Console
 from textual import on
 from textual.app import App
+from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from termforum import gcpause
@@ -24,6 +26,14 @@ from termforum.state import AppState, load_state, save_state
 from termforum.ui.bindings import APP_BINDINGS
 from termforum.ui.commands import ForumCommands
 from termforum.ui.styles import APP_CSS, styles_dir
+from termforum.ui.themes import (
+    apply_no_color,
+    no_color_requested,
+    register_themes,
+    remember_theme,
+    starting_theme,
+    unknown_theme_sentence,
+)
 
 __all__ = ["TermforumApp", "styles_dir"]
 
@@ -33,7 +43,9 @@ class TermforumApp(App[str | None]):
 
     Args:
         service: The forum to show first.
-        theme: A Textual theme name.
+        theme: A theme name: Textual's or termforum's own (``termforum.ui.themes``). A theme
+            picked in the palette since replaces it until the config names another one;
+            ``NO_COLOR`` replaces it with no colour at all.
         keymap: Binding id → keys, from the ``[keymap]`` table of the config.
         mouse: Whether to capture the mouse.
         accounts: The known forums and logins (default: only ``service``'s forum, speaking as
@@ -76,14 +88,18 @@ class TermforumApp(App[str | None]):
         self.keymap: dict[str, str] = dict(keymap or {})
         """The user's remapped keys (binding id → keys)."""
         self.mouse = mouse
+        register_themes(self)
         if theme not in self.available_themes:
-            known = ", ".join(sorted(self.available_themes)[:12])
-            raise ConfigError(f'Unknown theme "{theme}"; try one of: {known}.')
-        self.theme = theme
-        self.set_keymap(self.keymap)
-        self.animation_level = "none"
+            raise ConfigError(unknown_theme_sentence(theme, self.available_themes))
+        self.configured_theme = theme
+        """The theme the config asks for (a theme picked in the palette may replace it)."""
         self.state: AppState = load_state()
         """What termforum remembers between runs (last group, view…), saved on exit."""
+        no_color = no_color_requested(os.environ)
+        self.theme = starting_theme(theme, self.state, self.available_themes, no_color=no_color)
+        apply_no_color(self, no_color)
+        self.set_keymap(self.keymap)
+        self.animation_level = "none"
         # Crash reports go to stderr through a writer that masks every known key.
         self.error_console = Console(
             file=ScrubbingWriter(sys.__stderr__ or sys.stderr),  # type: ignore[arg-type]
@@ -114,11 +130,17 @@ class TermforumApp(App[str | None]):
         from termforum.ui.screens.main import MainScreen
 
         self._install_signal_handlers()
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.push_screen(MainScreen(self.service))
         self.call_after_refresh(gcpause.release)  # see termforum.gcpause
         notice = self.accounts.cache_notice or self.accounts.on_cache_damage(self._cache_damaged)
         if notice:
             self.notify(notice, severity="warning", markup=False, timeout=12)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """A theme picked at run time (the palette's "Change theme") is remembered."""
+        if not self.no_color:  # under NO_COLOR the theme is termforum's choice, not the user's
+            remember_theme(self.state, self.configured_theme, theme.name)
 
     def _cache_damaged(self, sentence: str) -> None:
         """The background check found the cache file damaged (called from its thread)."""

@@ -16,6 +16,7 @@ __all__ = [
     "COMPOSER_BINDINGS",
     "BINDING_GROUPS",
     "GROUP_LIST_BINDINGS",
+    "LAYOUT_BINDINGS",
     "LINK_BINDINGS",
     "LIST_BINDINGS",
     "LOGIN_BINDINGS",
@@ -60,6 +61,15 @@ SCREEN_BINDINGS: tuple[Binding, ...] = (
     Binding("i", "notifications", "Notifications", id="notifications", show=False),
     Binding("m", "mark_read", "Mark read", id="mark_read", show=False),
 )
+
+LAYOUT_BINDINGS: tuple[Binding, ...] = (
+    Binding("backslash", "toggle_compact", "Compact layout", id="toggle_compact", show=False),
+    Binding("less_than_sign", "narrow_groups", "Narrower groups", id="narrow_groups", show=False),
+    Binding("greater_than_sign", "widen_groups", "Wider groups", id="widen_groups", show=False),
+    Binding("left_curly_bracket", "shrink_list", "Topics narrower", id="shrink_list", show=False),
+    Binding("right_curly_bracket", "grow_list", "Topics wider", id="grow_list", show=False),
+)
+"""The main screen's layout: the compact toggle and the pane split (remembered in state.toml)."""
 
 LIST_BINDINGS: tuple[Binding, ...] = (
     Binding("j,down", "cursor_down", "Down", id="cursor_down", show=False),
@@ -129,6 +139,7 @@ LINK_BINDINGS: tuple[Binding, ...] = (
 
 BINDING_GROUPS: tuple[BindingGroup, ...] = (
     BindingGroup("Everywhere", APP_BINDINGS + SCREEN_BINDINGS),
+    BindingGroup("Layout", LAYOUT_BINDINGS),
     BindingGroup("Group and topic lists", LIST_BINDINGS),
     BindingGroup("Group list", GROUP_LIST_BINDINGS),
     BindingGroup("Reading a topic", READER_BINDINGS),
@@ -158,9 +169,15 @@ def key_for(binding_id: str, keymap: dict[str, str]) -> str:
 
 
 _SCOPES: tuple[tuple[str, tuple[Binding, ...]], ...] = (
-    ("in the lists", APP_BINDINGS + SCREEN_BINDINGS + LIST_BINDINGS),
-    ("in the group list", APP_BINDINGS + SCREEN_BINDINGS + LIST_BINDINGS + GROUP_LIST_BINDINGS),
-    ("while reading a topic", APP_BINDINGS + SCREEN_BINDINGS + READER_BINDINGS),
+    ("in the lists", APP_BINDINGS + SCREEN_BINDINGS + LAYOUT_BINDINGS + LIST_BINDINGS),
+    (
+        "in the group list",
+        APP_BINDINGS + SCREEN_BINDINGS + LAYOUT_BINDINGS + LIST_BINDINGS + GROUP_LIST_BINDINGS,
+    ),
+    (
+        "while reading a topic",
+        APP_BINDINGS + SCREEN_BINDINGS + LAYOUT_BINDINGS + READER_BINDINGS,
+    ),
     ("while writing", APP_BINDINGS + COMPOSER_BINDINGS),
     ("in the links of a post", APP_BINDINGS + LINK_BINDINGS),
     ("while logging in", APP_BINDINGS + LOGIN_BINDINGS),

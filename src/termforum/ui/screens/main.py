@@ -28,11 +28,12 @@ from termforum.plain import text
 from termforum.priority import background
 from termforum.service import ConnectionState, ForumService, ThreadState
 from termforum.state import AppState
-from termforum.ui.bindings import SCREEN_BINDINGS
+from termforum.ui.bindings import LAYOUT_BINDINGS, SCREEN_BINDINGS
 from termforum.ui.format import format_age
 from termforum.ui.screens.composer_request import ComposerRequest, quote_block
 from termforum.ui.screens.main_accounts import AccountsMixin
 from termforum.ui.screens.main_groups import GroupsMixin
+from termforum.ui.screens.main_layout import LayoutMixin
 from termforum.ui.screens.main_notifications import NotificationsMixin
 from termforum.ui.screens.main_offline import RECONNECT_FIRST, OfflineMixin
 from termforum.ui.screens.main_unread import ReadMarksMixin
@@ -67,13 +68,14 @@ class MainScreen(
     OfflineMixin,
     NotificationsMixin,
     GroupsMixin,
+    LayoutMixin,
     ReadMarksMixin,
     ViewsMixin,
     Screen[None],
 ):
     """Three panes: forums and groups, the topics of the selected group, and the open thread."""
 
-    BINDINGS = list(SCREEN_BINDINGS)
+    BINDINGS = list(SCREEN_BINDINGS + LAYOUT_BINDINGS)
 
     reading: reactive[bool] = reactive(False)
     """True while a topic is open in the reader."""
@@ -131,6 +133,7 @@ class MainScreen(
         return self.query_one("#reader", ThreadView)
 
     def on_mount(self) -> None:
+        self._apply_layout()
         self.forums_pane.border_title = Content("Forums")
         self.forums_pane.set_forums([ForumEntry(self.forum, self.service.username, True)])
         self.groups_pane.border_title = Content("Groups")
@@ -157,6 +160,7 @@ class MainScreen(
 
     def on_resize(self) -> None:
         self._set_size_classes(self.size)
+        self._apply_split()
 
     def _set_size_classes(self, size: Size) -> None:
         width = size.width

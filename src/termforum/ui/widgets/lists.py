@@ -38,7 +38,8 @@ class ListPane(OptionList, inherit_bindings=False):
 
 
 class TopicList(ListPane):
-    """Topics of the selected group: two lines each, unread and pinned/closed marked."""
+    """Topics of the selected group: two lines each (one in the compact layout), unread and
+    pinned/closed marked."""
 
     @dataclass
     class Opened(Message):
@@ -58,6 +59,19 @@ class TopicList(ListPane):
         self.has_more = False
         """True while the server has further pages of this list."""
         self._asked_more = False
+        self.compact = False
+        """One line per topic (see :meth:`set_compact`)."""
+
+    def set_compact(self, compact: bool) -> None:
+        """Show one line per topic (``compact``: title, unread count, age) or two (with the
+        author, replies, pinned and closed)."""
+        if compact == self.compact:
+            return
+        self.compact = compact
+        if self._topics:
+            asked_more = self._asked_more
+            self.set_topics(self.topics, has_more=self.has_more)
+            self._asked_more = asked_more
 
     @property
     def topics(self) -> list[Topic]:
@@ -77,7 +91,8 @@ class TopicList(ListPane):
         the user moves through the list does not send them back to the top); on a list
         that showed no topic yet it goes to ``highlight`` (a topic id) when that is listed."""
         fresh = [topic for topic in topics if not append or topic.id not in self._topics]
-        options = [Option(self._prompt(topic), id=topic.id) for topic in fresh]
+        prompt = self._line if self.compact else self._prompt
+        options = [Option(prompt(topic), id=topic.id) for topic in fresh]
         if append:
             self._topics.update((topic.id, topic) for topic in fresh)
             self.add_options(options)
@@ -136,6 +151,18 @@ class TopicList(ListPane):
             meta.append(("  closed", "$error"))
         age = Content.styled(relative_time(topic.last_posted_at), "dim")
         return Rows([(title, Content("")), (Content.assemble(*meta), age)])
+
+    @staticmethod
+    def _line(topic: Topic) -> Rows:
+        """The compact row: marker and title, then the unread count and the age."""
+        unread = topic.unread_posts > 0
+        marker = ("● ", "$accent") if unread else ("▪ ", "$warning") if topic.pinned else "  "
+        title = Content.assemble(marker, text(topic.title, "bold" if unread else ""))
+        right: list[tuple[str, str]] = []
+        if unread:
+            right.append((f"{topic.unread_posts} ", "$accent"))
+        right.append((relative_time(topic.last_posted_at), "dim"))
+        return Rows([(title, Content.assemble(*right))])
 
     def topic(self, option_id: str | None) -> Topic | None:
         """The topic behind an option id."""
