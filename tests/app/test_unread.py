@@ -207,3 +207,15 @@ async def test_anonymous_reading_is_counted_here_and_m_clears_it(
         await settle(pilot, lambda: f"{total - 2} unread" in _row(screen, ASK_TOPIC))
         await pilot.press("m")
         await settle(pilot, lambda: "unread" not in _row(screen, ASK_TOPIC))
+
+
+async def test_the_compact_layout_still_says_new_and_unread(forum: DemoServer) -> None:
+    app = app_as_demo_user(forum)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = _main(app)
+        await _highlight(pilot, screen, "72")
+        await pilot.press("backslash")
+        await settle(pilot, lambda: screen.topics_pane.compact)
+        row = _row(screen, "72")
+        assert "/" not in row  # one line
+        assert "new" in row and row.startswith("● ")

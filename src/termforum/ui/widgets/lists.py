@@ -114,7 +114,8 @@ class TopicList(ListPane):
         for topic in topics:
             if topic.id in self._topics:
                 self._topics[topic.id] = topic
-                self.replace_option_prompt(topic.id, self._prompt(topic))
+                prompt = self._line if self.compact else self._prompt
+                self.replace_option_prompt(topic.id, prompt(topic))
         self._show_counts()
 
     def _show_counts(self) -> None:
@@ -154,13 +155,16 @@ class TopicList(ListPane):
 
     @staticmethod
     def _line(topic: Topic) -> Rows:
-        """The compact row: marker and title, then the unread count and the age."""
-        unread = topic.unread_posts > 0
-        marker = ("● ", "$accent") if unread else ("▪ ", "$warning") if topic.pinned else "  "
-        title = Content.assemble(marker, text(topic.title, "bold" if unread else ""))
+        """The compact row: marker and title, then "new" or the unread count, and the age."""
+        unread = topic.unread_posts > 0 and not topic.unseen
+        fresh = unread or topic.unseen
+        marker = ("● ", "$accent") if fresh else ("▪ ", "$warning") if topic.pinned else "  "
+        title = Content.assemble(marker, text(topic.title, "bold" if fresh else ""))
         right: list[tuple[str, str]] = []
-        if unread:
-            right.append((f"{topic.unread_posts} ", "$accent"))
+        if topic.unseen:
+            right.append(("new ", "$accent"))
+        elif unread:
+            right.append((f"{topic.unread_posts} unread ", "$accent"))
         right.append((relative_time(topic.last_posted_at), "dim"))
         return Rows([(title, Content.assemble(*right))])
 
