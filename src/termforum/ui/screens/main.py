@@ -35,6 +35,7 @@ from termforum.ui.screens.composer_request import ComposerRequest, quote_block
 from termforum.ui.screens.main_accounts import AccountsMixin
 from termforum.ui.screens.main_notifications import NotificationsMixin
 from termforum.ui.screens.main_offline import RECONNECT_FIRST, OfflineMixin
+from termforum.ui.screens.main_people import PeopleMixin
 from termforum.ui.widgets.forums import ForumEntry, ForumList
 from termforum.ui.widgets.lists import ALL_GROUPS, GroupList, TopicList
 from termforum.ui.widgets.reader import ThreadView
@@ -64,7 +65,7 @@ ANONYMOUS_VIEWS: tuple[str, ...] = ("latest", "top", "hot")
 """Views a forum answers without an account (``new`` and ``unread`` need one)."""
 
 
-class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, Screen[None]):
+class MainScreen(AccountsMixin, OfflineMixin, NotificationsMixin, PeopleMixin, Screen[None]):
     """Three panes: forums and groups, the topics of the selected group, and the open thread."""
 
     BINDINGS = list(SCREEN_BINDINGS)
