@@ -26,6 +26,7 @@ __all__ = [
     "MEMBER_VIEWS",
     "TOPIC_VIEWS",
     "TOP_PERIODS",
+    "TRUST_LEVELS",
 ]
 
 GROUP_LEVELS: tuple[str, ...] = ("watching", "watching_first_post", "tracking", "normal", "muted")
@@ -182,12 +183,46 @@ class PostLimits:
     max_post_length: int = 32000
 
 
+TRUST_LEVELS: tuple[str, ...] = ("new user", "basic user", "member", "regular", "leader")
+"""Discourse's trust levels 0–4 in words, as its own interface names them."""
+
+
 @dataclass(frozen=True, slots=True)
 class User:
-    """A forum member."""
+    """A forum member: who they are and, when the forum says, their standing in it.
+
+    ``username``, ``name`` and ``title`` are untrusted server text (plain, but possibly
+    holding control characters or markup-looking brackets). A count is None when the forum
+    did not say (hidden profile stats, an older server), never a guessed 0.
+    """
 
     username: str
     name: str | None = None
     trust_level: int | None = None
+    """0 (new user) to 4 (leader); see ``TRUST_LEVELS``."""
     post_count: int | None = None
     likes_received: int | None = None
+    title: str | None = None
+    """The title the member shows under their name ("Community lead"); untrusted."""
+    created_at: datetime | None = None
+    """When they joined."""
+    last_seen_at: datetime | None = None
+    last_posted_at: datetime | None = None
+    topic_count: int | None = None
+    """Topics they started."""
+    likes_given: int | None = None
+    days_visited: int | None = None
+    time_read: int | None = None
+    """Seconds spent reading, as the forum counts them."""
+    admin: bool = False
+    moderator: bool = False
+    top_topics: tuple[Topic, ...] = ()
+    """Their most liked topics, best first (at most six on Discourse)."""
+
+    @property
+    def trust_level_name(self) -> str | None:
+        """The trust level in words ("member"), or None when unknown."""
+        level = self.trust_level
+        if level is None or not 0 <= level < len(TRUST_LEVELS):
+            return None
+        return TRUST_LEVELS[level]

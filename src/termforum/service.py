@@ -33,6 +33,7 @@ from termforum.models import (
     Thread,
     Topic,
     TopicPage,
+    User,
 )
 from termforum.priority import background
 from termforum.unread import last_post_number
@@ -77,6 +78,7 @@ class Freshness:
     groups: timedelta = timedelta(hours=1)
     topics: timedelta = timedelta(minutes=3)
     thread: timedelta = timedelta(minutes=5)
+    user: timedelta = timedelta(minutes=10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +172,7 @@ class ForumService:
         """Topic id → last post number read in this session (the cache keeps it too)."""
         self._read_sent: dict[str, int] = {}
         """What of ``_read_here`` the forum was told (used when there is no cache)."""
+        self._users: dict[str, Snapshot[User]] = {}
         self._drafts = drafts
         self.limits = PostLimits()
         """The forum's length rules for posts (defaults until the forum says otherwise)."""
@@ -236,6 +239,7 @@ class ForumService:
             self._seen_topics.clear()
             self._read_here.clear()
             self._read_sent.clear()
+            self._users.clear()
         self._rescope()
 
     @property
@@ -643,6 +647,31 @@ class ForumService:
             updated = replace(post, bookmarked=True, bookmark_id=bookmark_id)
         self._remember_post(updated)
         return updated
+
+    async def user(self, username: str, *, refresh: bool = False) -> Snapshot[User]:
+        """A member's card (profile, standing, top topics), with when it was fetched.
+
+        Asked once per ``freshness.user`` (two requests on Discourse) and kept in memory
+        and the cache; when the forum cannot be reached, the cached card is given instead
+        (``fresh`` False). Raises ``NotFound`` for no such member.
+        """
+        key = username.casefold()
+        now = datetime.now(UTC)
+        known = self._users.get(key)
+        if known is not None and not refresh and now - known.fetched_at < self.freshness.user:
+            return known
+        try:
+            user: User = await self._call(self.backend.user(username))
+        except NetworkError:
+            cached = self.cache.user_snapshot(username) if self.cache is not None else None
+            if cached is None:
+                raise
+            return Snapshot(cached.value, cached.fetched_at, False)
+        snapshot = Snapshot(user, now, True)
+        self._users[key] = snapshot
+        if self.cache is not None:
+            self.cache.put_user(user)
+        return snapshot
 
     async def notifications(self) -> list[Notification]:
         """The logged-in user's latest notifications, newest first (one request)."""

@@ -495,8 +495,12 @@ class CacheScope:
 
     def user(self, username: str) -> User | None:
         """A cached user, if any."""
-        cached = self._get("user", username.casefold(), User)
+        cached = self.user_snapshot(username)
         return cached.value if cached else None
+
+    def user_snapshot(self, username: str) -> Cached[User] | None:
+        """A cached user and when it was fetched, if any."""
+        return self._get("user", username.casefold(), User)
 
     # --- read state -------------------------------------------------------------------------
 

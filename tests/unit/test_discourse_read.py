@@ -144,11 +144,11 @@ def site_json() -> dict[str, Any]:
 # --- the protocol -----------------------------------------------------------------------------
 
 
-async def test_backend_implements_the_protocol_with_search_only(connect) -> None:
+async def test_backend_implements_the_protocol_with_reading_capabilities_only(connect) -> None:
     backend = connect(FakeForum({}))
     assert isinstance(backend, Backend)
     assert backend.kind == "discourse"
-    assert backend.capabilities == frozenset({"search"})
+    assert backend.capabilities == frozenset({"search", "users"})
 
 
 async def test_owned_client_is_closed_and_injected_one_is_left_open(connect) -> None:

@@ -252,3 +252,22 @@ async def test_a_long_cached_topic_reopens_with_the_posts_where_reading_resumes(
     assert reopened.from_cache and reopened.last_read == resume.number
     assert ids[5_000] in reopened.posts and ids[5_010] in reopened.posts
     assert ids[0] not in reopened.posts  # cached too, but far from where reading resumes
+
+
+async def test_a_members_card_is_asked_once_then_served_from_the_cache_when_offline(
+    make_service,  # type: ignore[no-untyped-def]
+    wire: Wire,
+) -> None:
+    service = make_service()
+    card = await service.user("elena")
+    assert card.fresh and card.value.username == "elena" and card.value.top_topics
+    assert wire.requests == ["GET /u/elena.json", "GET /u/elena/summary.json"]
+    again = await service.user("ELENA")  # the same member, whatever the case
+    assert again.value == card.value and len(wire.requests) == 2
+
+    wire.down = True
+    later = make_service()  # a new session: nothing in memory, the card on disk
+    cached = await later.user("elena")
+    assert not cached.fresh and cached.value == card.value
+    with pytest.raises(NetworkError):
+        await later.user("giulia")  # never fetched: nothing to show

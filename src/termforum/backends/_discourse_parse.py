@@ -592,11 +592,6 @@ def parse_current_user(data: Json) -> User:
     )
 
 
-def parse_user_profile(data: Json) -> User:
-    """``User`` from ``/u/{username}.json`` (``{"user": {...}}``)."""
-    return parse_current_user({"current_user": data["user"]})
-
-
 # --- the write path ---------------------------------------------------------------------------
 
 

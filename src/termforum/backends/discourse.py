@@ -54,11 +54,11 @@ from termforum.backends._discourse_parse import (
     parse_site_groups,
     parse_thread,
     parse_topic_list,
-    parse_user_profile,
     pending_post_id,
     search_error,
     unwrap_post,
 )
+from termforum.backends._discourse_user import add_user_summary, parse_user_profile
 from termforum.errors import (
     AuthError,
     BadResponse,
@@ -123,7 +123,7 @@ The body travels in the query string, which nginx caps at 8 KiB; Discourse only 
 start of it to find similar topics.
 """
 
-READ_CAPABILITIES: frozenset[str] = frozenset({"search"})
+READ_CAPABILITIES: frozenset[str] = frozenset({"search", "users"})
 """What the backend can do for anyone, logged in or not."""
 
 WRITE_CAPABILITIES: frozenset[str] = frozenset(
@@ -592,6 +592,28 @@ class DiscourseBackend:
         if self.logged_in:
             self._username = user.username
         return user
+
+    async def user(self, username: str) -> User:
+        """A member's card: who they are, their standing and their top topics.
+
+        Two requests: the profile (``GET /u/{username}.json``: name, title, trust level,
+        join and last-seen times) and its summary (``GET /u/{username}/summary.json``:
+        counts and top topics). A server without the summary (before 2016) answers 404
+        there; the profile's older ``stats`` then give the counts. The name is sent
+        percent-encoded whole (``/`` included), so any username reaches the right place.
+        No such member (or a profile hidden from us) raises ``NotFound``.
+        """
+        if not username:
+            raise NotFound("Which member? The post names no author.")
+        what = f"member called {username}"
+        path = f"/u/{_path_id(username)}"
+        data = await self._get(f"{path}.json", what)
+        user = self._parse(what, parse_user_profile, data)
+        try:
+            summary = await self._get(f"{path}/summary.json", f"summary of {what}")
+        except NotFound:
+            return user
+        return self._parse(f"summary of {what}", add_user_summary, user, summary)
 
     async def revoke_key(self) -> None:
         """Revoke the User API key this backend speaks with (``POST /user-api-key/revoke``).

@@ -7,7 +7,8 @@ write handlers (posting, editing, likes, bookmarks, timings, similar topics) are
 :class:`termforum.demo.write_api.WriteHandlers`, the notification endpoints in
 :class:`termforum.demo.notification_api.NotificationHandlers`, the User API key
 authorization pages (``/user-api-key/new``, ``POST /user-api-key``) in
-:class:`termforum.demo.user_api_keys.UserApiKeyHandlers`; ``DemoApp`` inherits all three.
+:class:`termforum.demo.user_api_keys.UserApiKeyHandlers`, the member profile and summary in
+:class:`termforum.demo.user_api.UserHandlers`; ``DemoApp`` inherits all four.
 
 Authentication happens once per request in :meth:`DemoApp.dispatch`
 (:meth:`DemoApp.identify`, see :mod:`termforum.demo.auth`): a bad key answers 403, a
@@ -51,6 +52,7 @@ from termforum.demo.notification_api import NotificationHandlers
 from termforum.demo.queries import PERIODS, SearchQuery, Store
 from termforum.demo.seed import ensure_seeded
 from termforum.demo.settings import SiteSettings
+from termforum.demo.user_api import UserHandlers
 from termforum.demo.user_api_keys import UserApiKeyHandlers
 from termforum.demo.web import (
     BadParams,
@@ -203,8 +205,10 @@ def build_router(*, control: bool = True) -> Router:
         "notifications/mark_read",
         kind="api",
     )
-    # Any text after /u/ (slashes and newlines included): usernames made through
-    # POST /users.json may hold anything, and "%2F" reaches the app already decoded.
+    # Members (user_api.py). Any text after /u/ (slashes and newlines included): usernames
+    # made through POST /users.json may hold anything, and "%2F" reaches the app already
+    # decoded. Discourse's usernames never hold "/", so ".../summary" is the summary.
+    r.add("GET", r"/u/(?P<username>(?s:.+))/summary", "user_summary", "users/summary")
     r.add("GET", r"/u/(?P<username>(?s:.+))", "user", "users/show")
     # The write side (handlers in write_api.py). "api" routes always answer JSON.
     r.add("POST", r"/posts", "create_post", "posts/create", kind="api")
@@ -258,7 +262,9 @@ def build_router(*, control: bool = True) -> Router:
     return r
 
 
-class DemoApp(WriteHandlers, NotificationHandlers, DismissHandlers, UserApiKeyHandlers):
+class DemoApp(
+    WriteHandlers, NotificationHandlers, DismissHandlers, UserApiKeyHandlers, UserHandlers
+):
     """A Discourse-compatible demo forum over SQLite, as an ASGI application.
 
     ``data_dir`` holds the database (seeded on first use, reused afterwards); without one
@@ -992,13 +998,6 @@ class DemoApp(WriteHandlers, NotificationHandlers, DismissHandlers, UserApiKeyHa
         if viewer is None:
             return Response(404)  # Discourse: `render body: nil, status: 404`
         return Response.json({"current_user": site.current_user_json(self.store, viewer)})
-
-    def handle_user(self, request: Request, viewer: Any) -> Response:
-        """``GET /u/{username}.json``."""
-        user = self.store.user_by_username(request.params["username"])
-        if user is None:
-            raise _NotFound
-        return Response.json(site.user_json(self.store, user, viewer))
 
     # -- fault control ------------------------------------------------------------------
 

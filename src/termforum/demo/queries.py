@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from termforum.demo.db import connect, iso, parse_time, read_meta
+from termforum.demo.user_queries import UserQueries
 
 __all__ = [
     "NEW_TOPIC_DAYS",
@@ -112,8 +113,8 @@ class NotificationCounts(NamedTuple):
     """Every unread one (``total_unread_notifications``)."""
 
 
-class Store:
-    """Queries against one demo database."""
+class Store(UserQueries):
+    """Queries against one demo database (those about one member: :class:`UserQueries`)."""
 
     def __init__(self, db_path: Path) -> None:
         self.db_path = Path(db_path)

@@ -79,6 +79,7 @@ LIST_BINDINGS: tuple[Binding, ...] = (
     Binding("G,end", "last", "Last", id="last", show=False),
     Binding("space,pagedown", "page_down", "Page down", id="page_down", show=False),
     Binding("pageup", "page_up", "Page up", id="page_up", show=False),
+    Binding("U", "screen.user_card", "Author's card", id="user_card", show=False),
 )
 
 GROUP_LIST_BINDINGS: tuple[Binding, ...] = (
@@ -106,6 +107,7 @@ READER_BINDINGS: tuple[Binding, ...] = (
     Binding("l", "screen.like", "Like", id="like", show=False),
     Binding("b", "screen.bookmark", "Bookmark", id="bookmark", show=False),
     Binding("o", "screen.links", "Links", id="links"),
+    Binding("U", "screen.user_card", "Author's card", id="user_card", show=False),
     Binding("s", "reveal", "Show hidden", id="reveal", show=False),
     Binding("t", "toggle_tree", "Tree", id="toggle_tree"),
     Binding("z", "toggle_branch", "Fold branch", id="toggle_branch", show=False),

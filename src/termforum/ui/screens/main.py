@@ -36,6 +36,7 @@ from termforum.ui.screens.main_groups import GroupsMixin
 from termforum.ui.screens.main_layout import LayoutMixin
 from termforum.ui.screens.main_notifications import NotificationsMixin
 from termforum.ui.screens.main_offline import RECONNECT_FIRST, OfflineMixin
+from termforum.ui.screens.main_people import PeopleMixin
 from termforum.ui.screens.main_unread import ReadMarksMixin
 from termforum.ui.screens.main_views import STALE_MARK_AFTER, ViewsMixin
 from termforum.ui.widgets.forums import ForumEntry, ForumList
@@ -69,6 +70,7 @@ class MainScreen(
     NotificationsMixin,
     GroupsMixin,
     LayoutMixin,
+    PeopleMixin,
     ReadMarksMixin,
     ViewsMixin,
     Screen[None],
