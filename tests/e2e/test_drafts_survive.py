@@ -1,8 +1,11 @@
-"""A reply being typed survives kill -9, a dropped SSH connection (SIGHUP) and SIGTERM."""
+"""A reply being typed survives kill -9, a dropped SSH connection (SIGHUP), SIGTERM and a
+terminal that hangs up without any signal."""
 
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
 
 import pytest
 
@@ -48,6 +51,29 @@ def test_typed_reply_is_offered_back_after_the_process_dies(
     try:
         assert again.wait_for_text(text[:40], timeout=20), again.text()
         assert again.wait_for_text("draft is back", timeout=10), again.text()
+    finally:
+        again.send(b"\x11")  # ctrl+q
+        again.finish(timeout=20)
+
+
+def test_a_terminal_that_hangs_up_without_a_signal_ends_termforum_and_keeps_the_draft() -> None:
+    # The pty is not termforum's controlling terminal (as under nohup or setsid): closing it
+    # sends no SIGHUP. termforum must notice, save the draft and exit, not spin forever.
+    text = "Draft that must survive a terminal that silently hangs up."
+    proc = _start_reply()
+    proc.send(text.encode())
+    assert proc.wait_for_text(text[:40], timeout=20), proc.text()
+    os.close(proc.master)
+    try:
+        proc.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.process.kill()
+        proc.process.wait()
+        pytest.fail("termforum kept running after its terminal hung up")
+
+    again = _start_reply()
+    try:
+        assert again.wait_for_text(text[:40], timeout=20), again.text()
     finally:
         again.send(b"\x11")  # ctrl+q
         again.finish(timeout=20)

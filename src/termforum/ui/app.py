@@ -25,6 +25,7 @@ from termforum.service import ForumService
 from termforum.state import AppState, load_state, save_state
 from termforum.ui.bindings import APP_BINDINGS
 from termforum.ui.commands import ForumCommands
+from termforum.ui.hangup import watch_for_hangup
 from termforum.ui.styles import APP_CSS, styles_dir
 from termforum.ui.themes import (
     apply_no_color,
@@ -176,11 +177,21 @@ class TermforumApp(App[str | None]):
 
     def _install_signal_handlers(self) -> None:
         """Save every open draft when the terminal goes away (SIGHUP: a dropped SSH
-        connection) or termforum is told to stop (SIGTERM); Textual handles neither."""
+        connection; or a hang-up without any signal, see ``termforum.ui.hangup``) or
+        termforum is told to stop (SIGTERM); Textual handles none of them."""
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGHUP, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signum, self._terminate, signum)
+        stdin = sys.__stdin__
+        if stdin is not None and not self.is_headless:
+            with contextlib.suppress(OSError, ValueError):
+                watch_for_hangup(stdin.fileno(), self._hung_up)
+
+    def _hung_up(self) -> None:
+        """The terminal is gone (called from the watcher's thread)."""
+        with contextlib.suppress(RuntimeError):  # the app may be gone already
+            self.call_from_thread(self._terminate, signal.SIGHUP)
 
     def _terminate(self, signum: int) -> None:
         failures = self.service.drafts.flush_all()
