@@ -1279,6 +1279,10 @@ class _Builder:
             return
         if href is None or self.link is not None:
             return  # an anchor without a target, or a link inside a link: just text
+        if "anchor" in classes or href.startswith("#"):
+            # A heading's permalink (Discourse puts an empty ``a.anchor`` in every heading)
+            # or a jump within the post (footnotes): nothing to open from a terminal.
+            return
         url = safe_url(href, base=self.base)
         sink = self.sink
         kind = "lightbox" if "lightbox" in classes else ""

@@ -93,6 +93,18 @@ def test_headings_are_bold_and_h1_h2_get_a_rule() -> None:
     assert "bold" in styles_of(lines[3], "Smaller")
 
 
+def test_a_heading_s_permalink_anchor_is_not_a_link() -> None:
+    # Discourse cooks every heading with an empty ``a.anchor`` before its text.
+    cooked = (
+        '<h2><a name="the-short-version" class="anchor" href="#the-short-version"></a>'
+        'The short version</h2><p>See <a href="https://example.org/guide">the guide</a>.</p>'
+    )
+    body = render_html(cooked, base_url=BASE)
+    assert show(body)[0] == "The short version"
+    assert [link.url for link in body.links] == ["https://example.org/guide"]
+    assert "See the guide [1 example.org]." in show(body)
+
+
 def test_horizontal_rule_spans_the_width() -> None:
     assert show(render_html("<p>a</p><hr><p>b</p>"), 30) == ["a", "", "─" * 30, "", "b"]
 
