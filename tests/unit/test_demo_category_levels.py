@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
-from termforum.demo import DemoApp, create_app
+from termforum.demo import DemoApp
 from termforum.demo import db as demo_db
 from termforum.demo.db import DB_FILENAME
 from termforum.demo.seed import ensure_seeded
@@ -27,35 +25,6 @@ PARENT, CHILD, OTHER = 3, 11, 6
 """Seed categories: "Visibility & Reputation" (3) with subcategory "Portfolios &
 Profiles" (11); "Asking for Help" (6), unrelated."""
 MUTED, REGULAR, TRACKING, WATCHING = 0, 1, 2, 3
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo-category-levels-template")
-    ensure_seeded(folder)
-    return folder
-
-
-@pytest.fixture
-def app(template: Path, tmp_path: Path) -> Iterator[DemoApp]:
-    shutil.copy(template / DB_FILENAME, tmp_path / DB_FILENAME)
-    demo = create_app(tmp_path)
-    yield demo
-    demo.close()
-
-
-@pytest.fixture
-async def client(app: DemoApp) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://demo.test") as c:
-        yield c
-
-
-@pytest.fixture
-def you(app: DemoApp) -> dict[str, str]:
-    """Headers of the demo account."""
-    _, key = app.demo_credentials()
-    return {"User-Api-Key": key}
 
 
 async def set_level(
@@ -82,28 +51,30 @@ async def listed_categories(
 
 
 async def test_levels_start_regular_and_change_for_the_user_only(
-    app: DemoApp, client: httpx.AsyncClient, you: dict[str, str]
+    demo_app: DemoApp, demo_client: httpx.AsyncClient, demo_you: dict[str, str]
 ) -> None:
-    assert set((await site_levels(client, you)).values()) == {REGULAR}
-    answer = await set_level(client, you, OTHER, WATCHING)
+    assert set((await site_levels(demo_client, demo_you)).values()) == {REGULAR}
+    answer = await set_level(demo_client, demo_you, OTHER, WATCHING)
     assert answer.status_code == 200
     assert answer.json() == {"success": "OK", "indirectly_muted_category_ids": []}
-    assert (await site_levels(client, you))[OTHER] == WATCHING
+    assert (await site_levels(demo_client, demo_you))[OTHER] == WATCHING
     # Someone else, and an anonymous visitor, still see regular.
-    other = {"User-Api-Key": app.create_user_api_key("elena", scopes=("read", "write"))}
-    assert (await site_levels(client, other))[OTHER] == REGULAR
-    assert (await site_levels(client, {}))[OTHER] == REGULAR
+    other = {"User-Api-Key": demo_app.create_user_api_key("elena", scopes=("read", "write"))}
+    assert (await site_levels(demo_client, other))[OTHER] == REGULAR
+    assert (await site_levels(demo_client, {}))[OTHER] == REGULAR
 
 
 async def test_categories_json_shows_levels_of_subcategories_too(
-    client: httpx.AsyncClient, you: dict[str, str]
+    demo_client: httpx.AsyncClient, demo_you: dict[str, str]
 ) -> None:
-    response = await client.post(
-        f"/category/{CHILD}/notifications", json={"notification_level": TRACKING}, headers=you
+    response = await demo_client.post(
+        f"/category/{CHILD}/notifications", json={"notification_level": TRACKING}, headers=demo_you
     )
     assert response.status_code == 200  # JSON bodies are accepted as well
     data = (
-        await client.get("/categories.json", params={"include_subcategories": "true"}, headers=you)
+        await demo_client.get(
+            "/categories.json", params={"include_subcategories": "true"}, headers=demo_you
+        )
     ).json()
     validate("/categories.json", data)
     parent = next(c for c in data["category_list"]["categories"] if c["id"] == PARENT)
@@ -113,61 +84,61 @@ async def test_categories_json_shows_levels_of_subcategories_too(
 
 
 async def test_muting_leaves_a_category_out_of_every_all_categories_list(
-    client: httpx.AsyncClient, you: dict[str, str]
+    demo_client: httpx.AsyncClient, demo_you: dict[str, str]
 ) -> None:
-    assert OTHER in await listed_categories(client, you)
-    assert (await set_level(client, you, OTHER, MUTED)).status_code == 200
+    assert OTHER in await listed_categories(demo_client, demo_you)
+    assert (await set_level(demo_client, demo_you, OTHER, MUTED)).status_code == 200
     for view in ("latest", "top", "hot", "new", "unread"):
-        assert OTHER not in await listed_categories(client, you, f"/{view}.json"), view
+        assert OTHER not in await listed_categories(demo_client, demo_you, f"/{view}.json"), view
     # Its own list still shows its topics; other people's lists are not affected.
-    assert await listed_categories(client, you, f"/c/{OTHER}/l/latest.json") == {OTHER}
-    assert OTHER in await listed_categories(client, {})
-    assert (await set_level(client, you, OTHER, REGULAR)).status_code == 200
-    assert OTHER in await listed_categories(client, you)
+    assert await listed_categories(demo_client, demo_you, f"/c/{OTHER}/l/latest.json") == {OTHER}
+    assert OTHER in await listed_categories(demo_client, {})
+    assert (await set_level(demo_client, demo_you, OTHER, REGULAR)).status_code == 200
+    assert OTHER in await listed_categories(demo_client, demo_you)
 
 
 async def test_a_muted_parent_mutes_its_subcategories_unless_they_say_otherwise(
-    client: httpx.AsyncClient, you: dict[str, str]
+    demo_client: httpx.AsyncClient, demo_you: dict[str, str]
 ) -> None:
-    answer = await set_level(client, you, PARENT, MUTED)
+    answer = await set_level(demo_client, demo_you, PARENT, MUTED)
     assert answer.json()["indirectly_muted_category_ids"] == [CHILD, 12]
-    listed = await listed_categories(client, you)
+    listed = await listed_categories(demo_client, demo_you)
     assert not listed & {PARENT, CHILD, 12}
     # The parent's own list leaves out its muted subcategories but not itself.
-    assert await listed_categories(client, you, f"/c/{PARENT}/l/latest.json") == {PARENT}
-    answer = await set_level(client, you, CHILD, WATCHING)
+    assert await listed_categories(demo_client, demo_you, f"/c/{PARENT}/l/latest.json") == {PARENT}
+    answer = await set_level(demo_client, demo_you, CHILD, WATCHING)
     assert answer.json()["indirectly_muted_category_ids"] == [12]
-    assert CHILD in await listed_categories(client, you)
+    assert CHILD in await listed_categories(demo_client, demo_you)
 
 
-async def test_refusals(client: httpx.AsyncClient, you: dict[str, str]) -> None:
-    anonymous = await set_level(client, {}, OTHER, MUTED)
+async def test_refusals(demo_client: httpx.AsyncClient, demo_you: dict[str, str]) -> None:
+    anonymous = await set_level(demo_client, {}, OTHER, MUTED)
     assert anonymous.status_code == 403
     assert anonymous.json()["error_type"] == "not_logged_in"
-    assert (await set_level(client, you, 999, MUTED)).status_code == 404
+    assert (await set_level(demo_client, demo_you, 999, MUTED)).status_code == 404
     for level in ("5", "-1", "watching"):
-        refused = await set_level(client, you, OTHER, level)
+        refused = await set_level(demo_client, demo_you, OTHER, level)
         assert refused.status_code == 400, level
         assert refused.json()["error_type"] == "invalid_parameters"
-    missing = await client.post(f"/category/{OTHER}/notifications", data={}, headers=you)
+    missing = await demo_client.post(f"/category/{OTHER}/notifications", data={}, headers=demo_you)
     assert missing.status_code == 400
-    assert set((await site_levels(client, you)).values()) == {REGULAR}
+    assert set((await site_levels(demo_client, demo_you)).values()) == {REGULAR}
 
 
 async def test_a_read_only_key_cannot_change_levels(
-    app: DemoApp, client: httpx.AsyncClient
+    demo_app: DemoApp, demo_client: httpx.AsyncClient
 ) -> None:
-    reader = {"User-Api-Key": app.create_user_api_key("elena", scopes=("read",))}
-    refused = await set_level(client, reader, OTHER, MUTED)
+    reader = {"User-Api-Key": demo_app.create_user_api_key("elena", scopes=("read",))}
+    refused = await set_level(demo_client, reader, OTHER, MUTED)
     assert refused.status_code == 403
     assert refused.json()["error_type"] == "invalid_access"
 
 
 def test_a_data_folder_of_schema_3_is_upgraded_and_keeps_its_data(
-    template: Path, tmp_path: Path
+    demo_template: Path, tmp_path: Path
 ) -> None:
     path = tmp_path / DB_FILENAME
-    shutil.copy(template / DB_FILENAME, path)
+    shutil.copy(demo_template / DB_FILENAME, path)
     conn = sqlite3.connect(path)
     conn.executescript(
         "DROP TABLE category_users;"

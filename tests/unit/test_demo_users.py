@@ -8,19 +8,13 @@ SQLite, a different way than the demo counts them.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import httpx
-import pytest
 
-from termforum.demo import DemoApp, create_app
-from termforum.demo.db import DB_FILENAME
-from termforum.demo.seed import ensure_seeded
+from termforum.demo import DemoApp
 from tests.unit.test_demo_schema import validate
 
 NOT_FOUND = {
@@ -49,28 +43,6 @@ SUMMARY_KEYS = {
     "top_categories",
 }
 """``UserSummarySerializer``'s attributes and associations (anonymous view, badges on)."""
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo-users-template")
-    ensure_seeded(folder)
-    return folder
-
-
-@pytest.fixture
-def app(template: Path, tmp_path: Path) -> Iterator[DemoApp]:
-    shutil.copy(template / DB_FILENAME, tmp_path / DB_FILENAME)
-    demo = create_app(tmp_path)
-    yield demo
-    demo.close()
-
-
-@pytest.fixture
-async def client(app: DemoApp) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://demo.test") as c:
-        yield c
 
 
 async def ok(response: httpx.Response) -> Any:
@@ -106,13 +78,13 @@ def counted(app: DemoApp, username: str) -> dict[str, Any]:
 
 
 async def test_the_summary_counts_what_the_database_holds(
-    app: DemoApp, client: httpx.AsyncClient
+    demo_app: DemoApp, demo_client: httpx.AsyncClient
 ) -> None:
-    body = await ok(await client.get("/u/elena/summary.json"))
+    body = await ok(await demo_client.get("/u/elena/summary.json"))
     assert set(body) == {"topics", "user_summary"}
     summary = body["user_summary"]
     assert set(summary) == SUMMARY_KEYS
-    truth = counted(app, "elena")
+    truth = counted(demo_app, "elena")
     for key in ("likes_received", "likes_given", "topic_count", "post_count"):
         assert summary[key] == truth[key], key
     assert summary["likes_received"] > 0 and summary["days_visited"] > 0
@@ -130,53 +102,55 @@ async def test_the_summary_counts_what_the_database_holds(
 
 
 async def test_profile_and_summary_agree_and_the_profile_keeps_its_documented_shape(
-    client: httpx.AsyncClient,
+    demo_client: httpx.AsyncClient,
 ) -> None:
-    profile = await ok(await client.get("/u/sam_ops.json"))
+    profile = await ok(await demo_client.get("/u/sam_ops.json"))
     validate("/u/{username}.json", profile)
-    summary = (await ok(await client.get("/u/sam_ops/summary.json")))["user_summary"]
+    summary = (await ok(await demo_client.get("/u/sam_ops/summary.json")))["user_summary"]
     assert profile["user"]["topic_count"] == summary["topic_count"]
     assert profile["user"]["trust_level"] == 3
 
 
 async def test_the_numbers_follow_a_like_and_a_reply(
-    app: DemoApp, client: httpx.AsyncClient
+    demo_app: DemoApp, demo_client: httpx.AsyncClient
 ) -> None:
-    before = (await ok(await client.get("/u/giulia/summary.json")))["user_summary"]
-    you = {"User-Api-Key": app.demo_credentials()[1]}
-    mine_before = (await ok(await client.get("/u/you/summary.json", headers=you)))["user_summary"]
-    with sqlite3.connect(app.db_path) as conn:
+    before = (await ok(await demo_client.get("/u/giulia/summary.json")))["user_summary"]
+    you = {"User-Api-Key": demo_app.demo_credentials()[1]}
+    mine_before = (await ok(await demo_client.get("/u/you/summary.json", headers=you)))[
+        "user_summary"
+    ]
+    with sqlite3.connect(demo_app.db_path) as conn:
         post_id, topic_id = conn.execute(
             "SELECT p.id, p.topic_id FROM posts p JOIN users u ON u.id = p.user_id"
             " WHERE u.username = 'giulia' AND p.post_type = 1 AND p.id NOT IN"
             " (SELECT post_id FROM likes l JOIN users v ON v.id = l.user_id"
             " WHERE v.username = 'you') ORDER BY p.id LIMIT 1"
         ).fetchone()
-    liked = await client.post(
+    liked = await demo_client.post(
         "/post_actions.json", headers=you, json={"id": post_id, "post_action_type_id": 2}
     )
     await ok(liked)
-    reply = await client.post(
+    reply = await demo_client.post(
         "/posts.json", headers=you, json={"topic_id": topic_id, "raw": "Counting this one too."}
     )
     await ok(reply)
-    after = (await ok(await client.get("/u/giulia/summary.json")))["user_summary"]
+    after = (await ok(await demo_client.get("/u/giulia/summary.json")))["user_summary"]
     assert after["likes_received"] == before["likes_received"] + 1
-    mine = (await ok(await client.get("/u/you/summary.json", headers=you)))["user_summary"]
+    mine = (await ok(await demo_client.get("/u/you/summary.json", headers=you)))["user_summary"]
     assert mine["likes_given"] == mine_before["likes_given"] + 1
     assert mine["post_count"] == mine_before["post_count"] + 1
     assert mine["days_visited"] >= 1 and "bookmark_count" in mine
 
 
 async def test_members_are_found_whatever_the_case_and_unknown_ones_are_404(
-    client: httpx.AsyncClient,
+    demo_client: httpx.AsyncClient,
 ) -> None:
-    upper = await ok(await client.get("/u/ELENA/summary.json"))
-    lower = await ok(await client.get("/u/elena/summary.json"))
+    upper = await ok(await demo_client.get("/u/ELENA/summary.json"))
+    lower = await ok(await demo_client.get("/u/elena/summary.json"))
     assert upper == lower
     for url in ("/u/nobody-here.json", "/u/nobody-here/summary.json"):
-        response = await client.get(url)
+        response = await demo_client.get(url)
         assert response.status_code == 404, url
         assert response.json() == NOT_FOUND
     hostile = quote("no/such\nmember", safe="")
-    assert (await client.get(f"/u/{hostile}/summary.json")).status_code == 404
+    assert (await demo_client.get(f"/u/{hostile}/summary.json")).status_code == 404
