@@ -13,6 +13,7 @@ from textual.content import Content
 from termforum.demo import DemoServer
 from termforum.ui.app import TermforumApp
 from termforum.ui.screens.main import MainScreen
+from termforum.ui.screens.main_views import MAX_POSITIONS
 from termforum.ui.screens.tag_filter import TagFilterScreen
 from termforum.ui.screens.views import ViewsScreen
 from termforum.ui.widgets.lists import TopicList
@@ -191,3 +192,19 @@ async def test_each_list_comes_back_where_it_was_left_also_after_a_restart(
         screen = _main(again)
         await settle(pilot, lambda: screen.topics_pane.topic(left_at) is not None)
         await settle(pilot, lambda: _at(screen.topics_pane) == left_at)
+
+
+async def test_remembered_positions_are_capped_oldest_first(
+    make_app: Callable[..., TermforumApp],
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = _main(app)
+        await settle(pilot, lambda: screen.topics_pane.topics != [])
+        for number in range(MAX_POSITIONS + 5):
+            screen.tag = f"tag{number}"  # as if each tag's list had been visited
+            screen.remember_position()
+        places = app.state.position["demo"]
+        assert len(places) == MAX_POSITIONS
+        assert "__all__|latest|#tag0" not in places
+        assert f"__all__|latest|#tag{MAX_POSITIONS + 4}" in places

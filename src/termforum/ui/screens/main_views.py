@@ -29,6 +29,8 @@ __all__ = ["STALE_MARK_AFTER", "ViewsMixin"]
 
 STALE_MARK_AFTER = timedelta(minutes=1)
 """Cached lists and threads older than this say how old they are in their title."""
+MAX_POSITIONS = 200
+"""Topic-list positions kept per forum in ``state.toml`` (each tag filter is a list too)."""
 
 
 class ViewsMixin:
@@ -93,7 +95,11 @@ class ViewsMixin:
         self._positions[key] = option.id
         state = self._state
         if state is not None:
-            state.position.setdefault(self.service.name, {})[key] = option.id
+            places = state.position.setdefault(self.service.name, {})
+            places.pop(key, None)  # the most recent last: the oldest go first past the cap
+            places[key] = option.id
+            while len(places) > MAX_POSITIONS:
+                del places[next(iter(places))]
 
     def _topic_highlighted(self, _index: int | None) -> None:
         self.remember_position()
