@@ -9,17 +9,12 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from termforum.auth import Credentials, Secret
-from termforum.backends import create_backend
 from termforum.demo import DemoServer
-from termforum.demo.app import DEMO_CLIENT_ID
-from termforum.net import make_client
-from termforum.service import ForumService
 from termforum.ui.app import TermforumApp
 from termforum.ui.screens.group_level import GroupLevelScreen
 from termforum.ui.screens.main import MainScreen
 from termforum.ui.widgets.group_list import ALL_GROUPS, GroupList
-from tests.app.conftest import settle
+from tests.app.conftest import app_as_demo_user, settle
 
 PARENT, FIRST_CHILD, LAST_CHILD = "3", "11", "12"
 """Seed group "Visibility & Reputation" and its two subgroups."""
@@ -33,12 +28,7 @@ def own_forum(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
 
 
 def logged_in_app(forum: DemoServer) -> TermforumApp:
-    username, key = forum.demo_credentials()
-    credentials = Credentials("user_api_key", Secret(key), username, DEMO_CLIENT_ID)
-    backend = create_backend(
-        "discourse", forum.url, http=make_client(forum.url), credentials=credentials
-    )
-    return TermforumApp(ForumService("demo", forum.url, backend))
+    return app_as_demo_user(forum)
 
 
 def rows(pane: GroupList, width: int = 40) -> dict[str, str]:
@@ -220,3 +210,32 @@ async def test_a_refused_change_is_said_and_changes_nothing(own_forum: DemoServe
         assert "◉" not in rows(pane)["7"]
         assert screen.service._groups is not None  # noqa: SLF001
         assert {g.id: g for g in screen.service._groups}["7"].notification_level == "normal"  # noqa: SLF001
+
+
+async def test_subgroups_of_a_muted_group_are_dimmed_unless_given_a_level_of_their_own(
+    own_forum: DemoServer,
+) -> None:
+    app = logged_in_app(own_forum)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        pane = screen.groups_pane
+        await settle(pilot, lambda: pane.option_count > 10)
+        assert not name_is_dim(pane, FIRST_CHILD)
+        await highlight(pilot, pane, PARENT)
+        await choose_level(pilot, app, "muted")
+        await settle(pilot, lambda: pane.group(PARENT).notification_level == "muted")
+        await settle(pilot, lambda: name_is_dim(pane, FIRST_CHILD))
+        assert name_is_dim(pane, LAST_CHILD)
+        assert "⊘" not in rows(pane)[FIRST_CHILD]  # muted through its parent, not by choice
+
+        await highlight(pilot, pane, FIRST_CHILD)
+        await choose_level(pilot, app, "watching")
+        await settle(pilot, lambda: pane.group(FIRST_CHILD).notification_level == "watching")
+        assert not name_is_dim(pane, FIRST_CHILD) and name_is_dim(pane, LAST_CHILD)
+
+        for group_id in (FIRST_CHILD, PARENT):  # as it was, for the other tests
+            await highlight(pilot, pane, group_id)
+            await choose_level(pilot, app, "normal")
+            await settle(pilot, lambda g=group_id: pane.group(g).notification_level == "normal")
+        assert not name_is_dim(pane, LAST_CHILD)

@@ -110,8 +110,23 @@ class GroupList(OptionList, inherit_bindings=False):
         if group.id not in self._groups:
             return
         self._groups[group.id] = group
-        if self._shown(group.id):
+        if self._children.get(group.id):
+            self._rebuild()  # its subgroups may be muted (or not) with it
+        elif self._shown(group.id):
             self.replace_option_prompt(group.id, self._prompt(group))
+
+    def is_muted(self, group: Group) -> bool:
+        """Whether the forum leaves ``group`` out: muted itself, or a subgroup left at the
+        normal level under a muted group (Discourse mutes those too; the forum's lists do
+        not say whether "normal" was chosen or is the default, so it counts as the default)."""
+        while group.notification_level in ("normal", "muted"):
+            if group.notification_level == "muted":
+                return True
+            parent = self._groups.get(group.parent_id or "")
+            if parent is None:
+                return False
+            group = parent
+        return False
 
     def group(self, option_id: str | None) -> Group | None:
         """The group behind an option id (``None`` for "All groups")."""
@@ -162,8 +177,7 @@ class GroupList(OptionList, inherit_bindings=False):
             marker: tuple[str, str] | str = (FOLDED if group.id in self._folded else UNFOLDED, "")
         else:
             marker = "" if depth else "  "
-        muted = group.notification_level == "muted"
-        name = text(group.name, "dim" if muted else "")
+        name = text(group.name, "dim" if self.is_muted(group) else "")
         left = Content.assemble((guide, "dim"), marker, name)
         right: list[tuple[str, str] | str] = []
         mark = LEVEL_MARKS.get(group.notification_level or "")
