@@ -8,8 +8,6 @@ seeded once per module.
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +15,7 @@ import httpx
 
 from termforum.demo import DemoApp
 from termforum.demo import db as demo_db
-from termforum.demo.db import DB_FILENAME
-from termforum.demo.seed import ensure_seeded
+from tests.unit.conftest import upgraded_from
 from tests.unit.test_demo_schema import validate
 
 PARENT, CHILD, OTHER = 3, 11, 6
@@ -137,17 +134,13 @@ async def test_a_read_only_key_cannot_change_levels(
 def test_a_data_folder_of_schema_3_is_upgraded_and_keeps_its_data(
     demo_template: Path, tmp_path: Path
 ) -> None:
-    path = tmp_path / DB_FILENAME
-    shutil.copy(demo_template / DB_FILENAME, path)
-    conn = sqlite3.connect(path)
-    conn.executescript(
+    conn = upgraded_from(
+        demo_template,
+        tmp_path,
         "DROP TABLE category_users;"
         "UPDATE meta SET value = '3' WHERE key = 'schema_version';"
-        "UPDATE topics SET title = 'written before the upgrade' WHERE id = 1;"
+        "UPDATE topics SET title = 'written before the upgrade' WHERE id = 1;",
     )
-    conn.close()
-    assert ensure_seeded(tmp_path) == path
-    conn = sqlite3.connect(path)
     try:
         title = conn.execute("SELECT title FROM topics WHERE id = 1").fetchone()[0]
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()

@@ -8,7 +8,6 @@ database (seeding once per module) and a wall clock it moves by hand.
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 from termforum.demo import DemoApp, create_app
 from termforum.demo import db as demo_db
 from termforum.demo.db import DB_FILENAME
-from termforum.demo.seed import ensure_seeded
+from tests.unit.conftest import upgraded_from
 from tests.unit.test_demo_schema import validate
 
 ASK_TOPIC = 45
@@ -48,21 +47,14 @@ class WallClock:
         self.now += timedelta(minutes=minutes)
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo-notifications-template")
-    ensure_seeded(folder)
-    return folder
-
-
 @pytest.fixture
 def clock() -> WallClock:
     return WallClock()
 
 
 @pytest.fixture
-def app(template: Path, tmp_path: Path, clock: WallClock) -> Iterator[DemoApp]:
-    shutil.copy(template / DB_FILENAME, tmp_path / DB_FILENAME)
+def app(demo_template: Path, tmp_path: Path, clock: WallClock) -> Iterator[DemoApp]:
+    shutil.copy(demo_template / DB_FILENAME, tmp_path / DB_FILENAME)
     demo = create_app(tmp_path, wall_clock=clock)
     yield demo
     demo.close()
@@ -447,21 +439,17 @@ async def test_the_recent_list_marks_notifications_seen(
 
 
 def test_a_data_folder_of_the_previous_schema_is_upgraded_in_place(
-    template: Path, tmp_path: Path
+    demo_template: Path, tmp_path: Path
 ) -> None:
-    path = tmp_path / DB_FILENAME
-    shutil.copy(template / DB_FILENAME, path)
-    conn = sqlite3.connect(path)
-    conn.executescript(
+    conn = upgraded_from(
+        demo_template,
+        tmp_path,
         "DROP TABLE notifications;"
         "DROP TABLE category_users;"
         "ALTER TABLE users DROP COLUMN seen_notification_id;"
         "UPDATE meta SET value = '2' WHERE key = 'schema_version';"
-        "UPDATE topics SET title = 'written before the upgrade' WHERE id = 1;"
+        "UPDATE topics SET title = 'written before the upgrade' WHERE id = 1;",
     )
-    conn.close()
-    assert ensure_seeded(tmp_path) == path
-    conn = sqlite3.connect(path)
     try:
         title = conn.execute("SELECT title FROM topics WHERE id = 1").fetchone()[0]
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()

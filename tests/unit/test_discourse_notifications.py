@@ -4,30 +4,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
 
 import httpx
-import pytest
 
-from termforum.backends.discourse import DiscourseBackend
 from termforum.errors import AuthError, BadResponse
-from termforum.net import make_client
-from tests.unit.test_discourse_read import BASE, FakeForum, fixture
-
-
-@pytest.fixture
-async def connect() -> Iterator[Callable[[FakeForum], DiscourseBackend]]:
-    """``connect(forum)`` → a logged-in backend talking to the fake forum."""
-    clients: list[httpx.AsyncClient] = []
-
-    def _connect(forum: FakeForum) -> DiscourseBackend:
-        client = make_client(BASE, transport=httpx.MockTransport(forum))
-        clients.append(client)
-        return DiscourseBackend(BASE, http=client)
-
-    yield _connect
-    for client in clients:
-        await client.aclose()
+from tests.unit.test_discourse_read import FakeForum, fixture
 
 
 async def test_current_notifications_say_who_did_what_where(connect) -> None:  # type: ignore[no-untyped-def]

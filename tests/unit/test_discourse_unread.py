@@ -4,22 +4,16 @@ forum."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import replace
 
-import httpx
-import pytest
-
-from termforum.auth import Credentials
 from termforum.backends.discourse import DiscourseBackend
 from termforum.errors import AuthError
 from termforum.models import Topic
-from termforum.net import make_client
 from termforum.unread import ReadCounts, count_unread, last_post_number, with_read_state
 from tests.unit.test_discourse_read import FakeForum as ReadForum
 from tests.unit.test_discourse_write import (
     ANONYMOUS,
-    BASE,
     USER,
     FakeForum,
     fixture,
@@ -27,21 +21,7 @@ from tests.unit.test_discourse_write import (
 )
 
 Connect = Callable[..., DiscourseBackend]
-
-
-@pytest.fixture
-async def connect() -> AsyncIterator[Connect]:
-    """``connect(forum, credentials=USER)`` → a backend talking to the fake forum."""
-    clients: list[httpx.AsyncClient] = []
-
-    def _connect(forum: object, credentials: Credentials | None = USER) -> DiscourseBackend:
-        client = make_client(BASE, transport=httpx.MockTransport(forum))  # type: ignore[arg-type]
-        clients.append(client)
-        return DiscourseBackend(BASE, http=client, credentials=credentials)
-
-    yield _connect
-    for client in clients:
-        await client.aclose()
+"""The ``connect`` fixture (tests/unit/conftest.py): ``connect(forum, credentials)``."""
 
 
 # Reading: what the lists say --------------------------------------------------------------------
@@ -118,7 +98,7 @@ async def test_dismiss_asks_for_unread_then_new_of_the_category(connect: Connect
             ("PUT", "/topics/reset-new.json"): {"success": "OK", "topic_ids": [9]},
         }
     )
-    await connect(forum).dismiss("12")
+    await connect(forum, USER).dismiss("12")
     assert forum.calls == [("PUT", "/topics/bulk.json"), ("PUT", "/topics/reset-new.json")]
     assert forum.sent(0) == {
         "filter": "unread",
@@ -135,7 +115,7 @@ async def test_dismiss_of_the_whole_forum_names_no_category(connect: Connect) ->
             ("PUT", "/topics/reset-new.json"): {"success": "OK"},
         }
     )
-    await connect(forum).dismiss(None)
+    await connect(forum, USER).dismiss(None)
     assert "category_id" not in forum.sent(0) and forum.sent(1) == {}
 
 
@@ -149,7 +129,7 @@ async def test_a_refused_dismiss_is_an_auth_error_with_the_forum_s_words(connect
     refusal = json_error(403, ["You are not permitted to view the requested resource."])
     forum = FakeForum({("PUT", "/topics/bulk.json"): refusal})
     try:
-        await connect(forum).dismiss("12")
+        await connect(forum, USER).dismiss("12")
     except AuthError as error:
         assert "not permitted" in error.message
     else:
@@ -162,7 +142,7 @@ async def test_a_refused_dismiss_is_an_auth_error_with_the_forum_s_words(connect
 
 async def test_a_tag_filter_asks_for_the_tag_s_list_in_the_view(connect: Connect) -> None:
     forum = ReadForum({"/tag/help me/l/top.json": fixture("gem/top.json")})
-    page = await connect(forum).topics(view="top", tag="help me", period="weekly")
+    page = await connect(forum, USER).topics(view="top", tag="help me", period="weekly")
     assert page.topics
     (request,) = forum.requests
     assert request.url.raw_path.startswith(b"/tag/help%20me/l/top.json?")
@@ -177,7 +157,7 @@ async def test_a_tag_in_a_category_asks_for_the_category_s_tag_list(connect: Con
             "/tags/c/test1/1/api/l/latest.json": fixture("gem/latest.json"),
         }
     )
-    backend = connect(forum)
+    backend = connect(forum, USER)
     groups = await backend.groups()
     group = next(g for g in groups if g.id == "1")
     page = await backend.topics(group.id, tag="api")
@@ -189,7 +169,7 @@ async def test_my_activity_views_ask_for_posted_and_bookmarks(connect: Connect) 
     forum = ReadForum(
         {"/posted.json": fixture("gem/latest.json"), "/bookmarks.json": fixture("gem/latest.json")}
     )
-    backend = connect(forum)
+    backend = connect(forum, USER)
     await backend.topics(view="posted")
     await backend.topics(view="bookmarks")
     assert forum.paths == ["/posted.json", "/bookmarks.json"]

@@ -9,17 +9,14 @@ changes said in place.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
-from termforum.backends.discourse import DiscourseBackend
 from termforum.errors import BadResponse, NotFound, RateLimited
-from termforum.net import make_client
-from tests.unit.test_discourse_read import BASE, FakeForum, fixture
+from tests.unit.test_discourse_read import FakeForum, fixture
 
 
 def summary(**changes: Any) -> dict[str, Any]:
@@ -69,21 +66,6 @@ def summary(**changes: Any) -> dict[str, Any]:
     }
     body["user_summary"].update(changes)
     return body
-
-
-@pytest.fixture
-async def connect() -> Iterator[Callable[[FakeForum], DiscourseBackend]]:
-    """``connect(forum)`` → an anonymous backend talking to the fake forum."""
-    clients: list[httpx.AsyncClient] = []
-
-    def _connect(forum: FakeForum) -> DiscourseBackend:
-        client = make_client(BASE, transport=httpx.MockTransport(forum))
-        clients.append(client)
-        return DiscourseBackend(BASE, http=client)
-
-    yield _connect
-    for client in clients:
-        await client.aclose()
 
 
 async def test_profile_and_summary_make_one_card_in_two_requests(connect) -> None:  # type: ignore[no-untyped-def]
